@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using FlexZendesk.Core.Events;
+
+namespace FlexZendesk.Core;
+
+/// <summary>Source-generated JSON for everything Core writes to storage (trim- and AOT-safe).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(FlexEventEnvelope))]
+public sealed partial class CoreJsonContext : JsonSerializerContext;

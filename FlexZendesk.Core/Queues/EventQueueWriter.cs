@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Azure;
+using FlexZendesk.Core.Events;
+using FlexZendesk.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FlexZendesk.Core.Queues;
+
+/// <summary>
+/// Puts envelopes on the events queue (base64, as host.json's <c>messageEncoding</c> expects). An envelope
+/// too large for a queue message first loses its raw copy; if still too large it is stored as a blob and
+/// the message carries a pointer, so no accepted callback is dropped for its size.
+/// </summary>
+public sealed class EventQueueWriter(StorageClients clients, IOptions<QueueOptions> options)
+{
+    /// <summary>64 KiB per message after base64 leaves 48 KiB of JSON.</summary>
+    public const int MaxMessageBytes = 48 * 1024;
+
+    public async Task<EnqueueResult> EnqueueAsync(FlexEventEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var body = Serialize(envelope);
+        if (body.Length > MaxMessageBytes && envelope.Raw is not null)
+        {
+            envelope = envelope with { Raw = null, RawOmitted = true };
+            body = Serialize(envelope);
+        }
+
+        string? blobName = null;
+        if (body.Length > MaxMessageBytes)
+        {
+            blobName = await StoreAsync(envelope, body, cancellationToken);
+            body = Serialize(Pointer(envelope, blobName));
+        }
+
+        var messageId = await SendAsync(body, cancellationToken);
+        return new EnqueueResult(messageId, body.Length, envelope.RawOmitted, blobName);
+    }
+
+    /// <summary>Reads back the full envelope of a pointer message.</summary>
+    public async Task<FlexEventEnvelope> ResolveAsync(FlexEventEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (envelope.PayloadBlob is null)
+        {
+            return envelope;
+        }
+
+        var separator = envelope.PayloadBlob.IndexOf('/', StringComparison.Ordinal);
+        var blob = clients.Blobs
+            .GetBlobContainerClient(envelope.PayloadBlob[..separator])
+            .GetBlobClient(envelope.PayloadBlob[(separator + 1)..]);
+        var content = await blob.DownloadContentAsync(cancellationToken);
+        return Deserialize(content.Value.Content.ToMemory().Span);
+    }
+
+    public static byte[] Serialize(FlexEventEnvelope envelope) =>
+        JsonSerializer.SerializeToUtf8Bytes(envelope, CoreJsonContext.Default.FlexEventEnvelope);
+
+    public static FlexEventEnvelope Deserialize(ReadOnlySpan<byte> json) =>
+        JsonSerializer.Deserialize(json, CoreJsonContext.Default.FlexEventEnvelope)
+        ?? throw new JsonException("The message is JSON null, not an envelope.");
+
+    private static FlexEventEnvelope Pointer(FlexEventEnvelope envelope, string blobName) => new()
+    {
+        Id = envelope.Id,
+        Source = envelope.Source,
+        EventType = envelope.EventType,
+        ReceivedAt = envelope.ReceivedAt,
+        TaskSid = envelope.TaskSid,
+        IdempotencyToken = envelope.IdempotencyToken,
+        RawOmitted = envelope.RawOmitted,
+        PayloadBlob = blobName,
+    };
+
+    private async Task<string> StoreAsync(FlexEventEnvelope envelope, byte[] body, CancellationToken cancellationToken)
+    {
+        var container = clients.Blobs.GetBlobContainerClient(options.Value.PayloadContainer);
+        // Same event, same name: a redelivered callback overwrites rather than piling up copies.
+        var name = $"{envelope.ReceivedAt:yyyy/MM/dd}/{Uri.EscapeDataString(envelope.Id)}.json";
+        await Storage(async () =>
+        {
+            try
+            {
+                await container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(body), overwrite: true, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(body), overwrite: true, cancellationToken);
+            }
+        }, cancellationToken);
+        return $"{container.Name}/{name}";
+    }
+
+    private async Task<string> SendAsync(byte[] body, CancellationToken cancellationToken)
+    {
+        var queue = clients.Queues.GetQueueClient(options.Value.EventsQueue);
+        string id = "";
+        await Storage(async () =>
+        {
+            try
+            {
+                id = (await queue.SendMessageAsync(BinaryData.FromBytes(body), cancellationToken: cancellationToken)).Value.MessageId;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // First message on a new account: create the queue on demand, keeping start-up free of I/O.
+                await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                id = (await queue.SendMessageAsync(BinaryData.FromBytes(body), cancellationToken: cancellationToken)).Value.MessageId;
+            }
+        }, cancellationToken);
+        return id;
+    }
+
+    private static async Task Storage(Func<Task> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await operation();
+        }
+        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException
+                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new QueueUnavailableException("Azure Storage did not accept the event.", ex);
+        }
+    }
+}

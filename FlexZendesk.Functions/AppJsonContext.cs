@@ -1,0 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FlexZendesk.Functions.Health;
+using FlexZendesk.Functions.Studio;
+
+namespace FlexZendesk.Functions;
+
+/// <summary>Source-generated JSON for HTTP answers (trim- and AOT-safe).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StudioAccepted))]
+[JsonSerializable(typeof(HealthReport))]
+internal sealed partial class AppJsonContext : JsonSerializerContext;

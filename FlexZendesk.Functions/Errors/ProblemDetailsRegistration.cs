@@ -1,0 +1,11 @@
+namespace FlexZendesk.Functions.Errors;
+
+public static class ProblemDetailsRegistration
+{
+    public static IServiceCollection AddFlexZendeskProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        return services;
+    }
+}

@@ -1,0 +1,41 @@
+using FlexZendesk.Core.Queues;
+using FlexZendesk.Core.Storage;
+using FlexZendesk.Core.Twilio;
+using FlexZendesk.Functions.Webhooks;
+using Microsoft.Extensions.Options;
+
+namespace FlexZendesk.Functions.Hosting;
+
+public static class SettingsRegistration
+{
+    /// <summary>Binds every settings section and validates it at start, so a bad setting stops the app with a message naming the key.</summary>
+    public static IServiceCollection AddFlexZendeskSettings(this IServiceCollection services)
+    {
+        services.AddOptions<TwilioOptions>().BindConfiguration(TwilioOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>();
+
+        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>();
+
+        services.AddOptions<IngressOptions>().BindConfiguration(IngressOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IngressOptions>, IngressOptionsValidator>();
+
+        services.AddOptions<StorageOptions>()
+            .Configure<IConfiguration>((options, configuration) => options.ConnectionString = configuration[StorageOptions.Key] ?? "")
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StorageClients>();
+        return services;
+    }
+
+    public static IServiceCollection AddFlexZendeskIngress(this IServiceCollection services)
+    {
+        services.AddSingleton<EventQueueWriter>();
+        services.AddSingleton(sp => new TwilioSignature(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken));
+        services.AddSingleton(sp => new Core.Events.EventTypeFilter(sp.GetRequiredService<IOptions<IngressOptions>>().Value.EventTypes));
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
+        return services;
+    }
+}

@@ -1,0 +1,26 @@
+using FlexZendesk.Functions.Errors;
+using FlexZendesk.Functions.Health;
+using FlexZendesk.Functions.Hosting;
+using FlexZendesk.Functions.Studio;
+using FlexZendesk.Functions.TaskRouter;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+
+builder.UseCustomHandlerPort();
+builder.Services.AddFlexZendeskSettings();
+builder.Services.AddFlexZendeskIngress();
+builder.Services.AddFlexZendeskProblemDetails();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapHostReadiness();
+app.MapHealthApi();
+app.MapTaskRouterApi();
+app.MapStudioApi();
+
+app.Run();
+
+/// <summary>Entry point; public so the tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using FlexZendesk.Core.Events;
+using FlexZendesk.Core.Queues;
+using FlexZendesk.Functions.Webhooks;
+
+namespace FlexZendesk.Functions.Studio;
+
+/// <summary>Studio "Make HTTP Request" callbacks: <c>POST /api/studio/events</c> (function <c>StudioEvents</c>), form or JSON.</summary>
+public static partial class StudioApi
+{
+    public static IEndpointRouteBuilder MapStudioApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/studio").AddEndpointFilter<TwilioSignatureFilter>();
+        group.MapPost("/events", HandleEventAsync).WithName("StudioEvents");
+        return app;
+    }
+
+    public static async Task<Ok<StudioAccepted>> HandleEventAsync(
+        HttpContext http,
+        EventQueueWriter queue,
+        TimeProvider clock,
+        ILogger<EventQueueWriter> logger)
+    {
+        var payload = http.Features.GetRequiredFeature<WebhookPayload>();
+        var envelope = EnvelopeFactory.Create(EventSources.Studio, payload.Parameters, payload.Raw, clock.GetUtcNow(), payload.IdempotencyToken);
+        var result = await queue.EnqueueAsync(envelope, http.RequestAborted);
+        LogEnqueued(logger, envelope.EventType, envelope.Id, result.Bytes);
+        return TypedResults.Ok(new StudioAccepted(true, envelope.Id, envelope.EventType));
+    }
+
+    [LoggerMessage(LogLevel.Information, "Enqueued Studio {EventType} {EventId} ({Bytes} bytes)")]
+    private static partial void LogEnqueued(ILogger logger, string eventType, string eventId, int bytes);
+}

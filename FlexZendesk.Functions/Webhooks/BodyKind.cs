@@ -1,0 +1,8 @@
+namespace FlexZendesk.Functions.Webhooks;
+
+public enum BodyKind
+{
+    Unsupported,
+    Form,
+    Json,
+}

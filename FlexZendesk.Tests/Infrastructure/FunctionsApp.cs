@@ -1,0 +1,71 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using FlexZendesk.Core.Events;
+using FlexZendesk.Core.Queues;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace FlexZendesk.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on Kestrel (loopback, ephemeral port) against the shared Azurite, with its own queue so
+/// fixtures do not see each other's messages.
+/// </summary>
+internal sealed class FunctionsApp : WebApplicationFactory<Program>
+{
+    public const string AuthToken = "test-auth-token-not-a-real-secret";
+    public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    public const string WorkspaceSid = "WS0123456789abcdef0123456789abcdef";
+    public const string PublicBaseUrl = "https://flex.example.test";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    public FunctionsApp(IDictionary<string, string?>? overrides = null)
+    {
+        QueueName = "flex-events-" + Guid.NewGuid().ToString("N")[..12];
+        _settings = new()
+        {
+            ["AzureWebJobsStorage"] = TestEnvironment.StorageConnectionString,
+            ["Twilio:AccountSid"] = AccountSid,
+            ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:WebhookBaseUrl"] = PublicBaseUrl,
+            ["Twilio:WorkspaceSid"] = WorkspaceSid,
+            ["Queues:EventsQueue"] = QueueName,
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        UseKestrel(0);
+        StartServer();
+        Signer = new TwilioSigner(AuthToken, PublicBaseUrl);
+    }
+
+    public string QueueName { get; }
+
+    public TwilioSigner Signer { get; }
+
+    public QueueClient Queue => new(TestEnvironment.StorageConnectionString, QueueName,
+        new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+
+    /// <summary>Every envelope on the queue (peeked, left in place), decoded as a consumer would.</summary>
+    public async Task<List<FlexEventEnvelope>> PeekEnvelopesAsync()
+    {
+        if (!(await Queue.ExistsAsync()).Value)
+        {
+            return [];
+        }
+
+        PeekedMessage[] messages = await Queue.PeekMessagesAsync(maxMessages: 32);
+        return [.. messages.Select(m => EventQueueWriter.Deserialize(m.Body.ToMemory().Span))];
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
