@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace FlexZendesk.Functions.Webhooks;
@@ -12,13 +11,28 @@ public sealed class IngressOptions
         "task.created,reservation.accepted,reservation.wrapup,task.wrapup,task.completed,task.canceled,task.transfer-*";
 
     /// <summary>Larger bodies get 413. Studio sends at most 64 kB.</summary>
-    [Range(1024, 1024 * 1024, ErrorMessage = "Ingress:MaxBodyBytes must be between 1024 and 1048576.")]
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 
     /// <summary>TaskRouter event types that are enqueued (comma separated; a trailing * matches a prefix). Others get 204 and are dropped on purpose.</summary>
-    [Required(ErrorMessage = "Ingress:EventTypes must list at least one event type.")]
     public string EventTypes { get; set; } = DefaultEventTypes;
 }
 
-[OptionsValidator]
-public sealed partial class IngressOptionsValidator : IValidateOptions<IngressOptions>;
+/// <summary>Hand-written: the generated [Range] validator drops ErrorMessage, and messages must name the key.</summary>
+public sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IngressOptions options)
+    {
+        var builder = new ValidateOptionsResultBuilder();
+        if (options.MaxBodyBytes is < 1024 or > 1024 * 1024)
+        {
+            builder.AddError("Ingress:MaxBodyBytes must be between 1024 and 1048576.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.EventTypes))
+        {
+            builder.AddError("Ingress:EventTypes must list at least one event type.");
+        }
+
+        return builder.Build();
+    }
+}
