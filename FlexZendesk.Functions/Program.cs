@@ -7,6 +7,7 @@ using FlexZendesk.Functions.TaskRouter;
 var builder = WebApplication.CreateSlimBuilder(args);
 
 builder.UseCustomHandlerPort();
+builder.UseFlexZendeskLogging();
 builder.Services.AddFlexZendeskSettings();
 builder.Services.AddFlexZendeskIngress();
 builder.Services.AddFlexZendeskProblemDetails();

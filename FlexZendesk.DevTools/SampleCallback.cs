@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using FlexZendesk.Core.Twilio;
+
+namespace FlexZendesk.DevTools;
+
+/// <summary>Sends one TaskRouter event callback signed exactly as Twilio signs it.</summary>
+internal static class SampleCallback
+{
+    private const string Path = "/api/taskrouter/events";
+
+    public static async Task<int> SendAsync(DevSettings settings, string eventType)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var taskSid = "WT" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        List<KeyValuePair<string, string>> fields =
+        [
+            new("EventType", eventType),
+            new("AccountSid", settings.AccountSid),
+            new("WorkspaceSid", settings.WorkspaceSid ?? "WS00000000000000000000000000000000"),
+            new("EventDescription", $"Sample {eventType} from FlexZendesk.DevTools"),
+            new("ResourceType", "task"),
+            new("ResourceSid", taskSid),
+            new("Sid", "EV" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))),
+            new("Timestamp", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new("TimestampMs", now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
+            new("TaskSid", taskSid),
+            new("TaskAttributes", """{"from":"+14155550100","channelType":"voice","zd_ticket_id":"","zdCustomTags":"[vip billing]"}"""),
+            new("TaskChannelUniqueName", "voice"),
+            new("TaskQueueName", "Everyone"),
+        ];
+
+        var signature = new TwilioSignature(settings.AuthToken).Compute(settings.PublicBaseUrl.TrimEnd('/') + Path, fields);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(settings.AppUrl.TrimEnd('/') + Path))
+        {
+            Content = new FormUrlEncodedContent(fields),
+        };
+        request.Headers.Add("X-Twilio-Signature", signature);
+        using var response = await http.SendAsync(request);
+        Console.WriteLine($"POST {Path} {eventType} for {taskSid} -> {(int)response.StatusCode} {response.StatusCode}");
+        return response.IsSuccessStatusCode ? 0 : 1;
+    }
+}
