@@ -22,8 +22,7 @@ public static partial class StudioApi
         TimeProvider clock,
         ILogger<EventQueueWriter> logger)
     {
-        var payload = http.Features.GetRequiredFeature<WebhookPayload>();
-        var envelope = EnvelopeFactory.Create(EventSources.Studio, payload.Parameters, payload.Raw, clock.GetUtcNow(), payload.IdempotencyToken);
+        var envelope = http.Features.GetRequiredFeature<WebhookPayload>().ToEnvelope(EventSources.Studio, clock);
         var result = await queue.EnqueueAsync(envelope, http.RequestAborted);
         LogEnqueued(logger, envelope.EventType, envelope.Id, result.Bytes);
         return TypedResults.Ok(new StudioAccepted(true, envelope.Id, envelope.EventType));

@@ -27,8 +27,7 @@ public static partial class TaskRouterApi
         TimeProvider clock,
         ILogger<EventQueueWriter> logger)
     {
-        var payload = http.Features.GetRequiredFeature<WebhookPayload>();
-        var envelope = EnvelopeFactory.Create(EventSources.TaskRouter, payload.Parameters, payload.Raw, clock.GetUtcNow(), payload.IdempotencyToken);
+        var envelope = http.Features.GetRequiredFeature<WebhookPayload>().ToEnvelope(EventSources.TaskRouter, clock);
         if (envelope.EventType.Length == 0)
         {
             return TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: "A TaskRouter event callback must carry EventType.");

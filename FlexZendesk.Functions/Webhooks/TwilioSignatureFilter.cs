@@ -27,59 +27,47 @@ public sealed partial class TwilioSignatureFilter(
         var url = PublicUrl(http);
         var provided = request.Headers[SignatureHeader].ToString();
 
-        WebhookPayload payload;
-        if (HttpMethods.IsGet(request.Method))
+        var kind = WebhookBodyParser.KindOf(request.ContentType);
+        if (kind == BodyKind.Unsupported)
         {
-            if (!signature.IsValid(url, null, provided))
-            {
-                return Forbidden(http);
-            }
-
-            payload = new(WebhookBodyParser.QueryParameters(request.Query), request.QueryString.Value ?? "", Idempotency(request));
+            return Problems.UnsupportedMediaType();
         }
-        else
+
+        var body = await WebhookBodyParser.ReadAsync(request, ingress.Value.MaxBodyBytes, http.RequestAborted);
+        if (body is null)
         {
-            var kind = WebhookBodyParser.KindOf(request.ContentType);
-            if (kind == BodyKind.Unsupported)
-            {
-                return Problems.UnsupportedMediaType();
-            }
+            return Problems.TooLarge(ingress.Value.MaxBodyBytes);
+        }
 
-            var body = await WebhookBodyParser.ReadAsync(request, ingress.Value.MaxBodyBytes, http.RequestAborted);
-            if (body is null)
+        WebhookPayload payload;
+        try
+        {
+            if (kind == BodyKind.Form)
             {
-                return Problems.TooLarge(ingress.Value.MaxBodyBytes);
-            }
-
-            try
-            {
-                if (kind == BodyKind.Form)
+                var (fields, raw) = WebhookBodyParser.ParseForm(body);
+                if (!signature.IsValid(url, fields, provided))
                 {
-                    var (fields, raw) = WebhookBodyParser.ParseForm(body);
-                    if (!signature.IsValid(url, fields, provided))
-                    {
-                        return Forbidden(http);
-                    }
-
-                    payload = new(fields, raw, Idempotency(request));
+                    return Forbidden(http);
                 }
-                else
-                {
-                    // JSON: the URL (with bodySHA256) is signed and the hash binds the body, so check before parsing.
-                    if (!signature.IsValidJson(url, body, provided))
-                    {
-                        return Forbidden(http);
-                    }
 
-                    var (fields, raw) = WebhookBodyParser.ParseJson(body);
-                    payload = new(fields, raw, Idempotency(request));
-                }
+                payload = new(fields, raw, Idempotency(request));
             }
-            catch (Exception ex) when (ex is InvalidDataException or JsonException or DecoderFallbackException)
+            else
             {
-                LogMalformed(logger, request.Path, ex.GetType().Name);
-                return Problems.Malformed(kind == BodyKind.Json ? "The body is not a valid JSON object." : "The body is not a valid form-encoded UTF-8 payload.");
+                // JSON: the URL (with bodySHA256) is signed and the hash binds the body, so check before parsing.
+                if (!signature.IsValidJson(url, body, provided))
+                {
+                    return Forbidden(http);
+                }
+
+                var (fields, raw) = WebhookBodyParser.ParseJson(body);
+                payload = new(fields, raw, Idempotency(request));
             }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or JsonException or DecoderFallbackException)
+        {
+            LogMalformed(logger, request.Path, ex.GetType().Name);
+            return Problems.Malformed(kind == BodyKind.Json ? "The body is not a valid JSON object." : "The body is not a valid form-encoded UTF-8 payload.");
         }
 
         http.Features.Set(payload);

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using FlexZendesk.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
-using static FlexZendesk.Tests.TaskRouter.TaskRouterEventsTests;
 
 namespace FlexZendesk.Tests.Hosting;
 
@@ -61,7 +60,7 @@ public sealed class HostingTests
         using var client = app.CreateClient();
         using var response = await client.SendAsync(app.Signer.Form("/api/taskrouter/events", TaskRouterSamples.Event("task.created")));
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
         Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(5)));
         Assert.That(problem.GetRawText(), Does.Not.Contain("AccountKey").And.Not.Contain("ZGVhZA==").And.Not.Contain("127.0.0.1"));
     }

@@ -3,44 +3,23 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FlexZendesk.Tests.Infrastructure;
-using static FlexZendesk.Tests.TaskRouter.TaskRouterEventsTests;
 
 namespace FlexZendesk.Tests.Studio;
 
-public sealed class StudioEventsTests
+public sealed class StudioEventsTests : AppFixture
 {
     private const string Path = "/api/studio/events";
     private const string Voicemail =
         """{"EventType":"ticket.request","From":"+14155550100","RecordingUrl":"https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE1","TranscriptionText":"Please call me back","Digits":1234,"flow":{"sid":"FW1"}}""";
 
-    private FunctionsApp _app = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void StartApp()
-    {
-        _app = new FunctionsApp();
-        _client = _app.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopApp()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-    }
-
-    [SetUp]
-    public async Task EmptyQueue() => await _app.Queue.DeleteIfExistsAsync();
-
     [Test]
     public async Task JsonCallbackWithBodySha256IsValidatedAndQueued()
     {
-        using var response = await _client.SendAsync(_app.Signer.Json(Path, Voicemail));
+        using var response = await Client.SendAsync(App.Signer.Json(Path, Voicemail));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var envelope = (await _app.PeekEnvelopesAsync()).Single();
+        var envelope = (await App.PeekEnvelopesAsync()).Single();
         Assert.Multiple(() =>
         {
             Assert.That(answer.ValueKind, Is.EqualTo(JsonValueKind.Object), "Studio parses only objects");
@@ -58,21 +37,21 @@ public sealed class StudioEventsTests
     [Test]
     public async Task JsonBodyChangedAfterSigningIs403()
     {
-        using var request = _app.Signer.Json(Path, Voicemail);
+        using var request = App.Signer.Json(Path, Voicemail);
         request.Content = new StringContent(Voicemail.Replace("call me back", "wire me money", StringComparison.Ordinal), Encoding.UTF8, "application/json");
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
 
-        await AssertProblemAsync(response, HttpStatusCode.Forbidden);
-        Assert.That(await _app.PeekEnvelopesAsync(), Is.Empty);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.That(await App.PeekEnvelopesAsync(), Is.Empty);
     }
 
     [Test]
     public async Task JsonWithoutBodySha256Is403()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new StringContent(Voicemail, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Twilio-Signature", _app.Signer.Sign(Path));
-        using var response = await _client.SendAsync(request);
-        await AssertProblemAsync(response, HttpStatusCode.Forbidden);
+        request.Headers.Add("X-Twilio-Signature", App.Signer.Sign(Path));
+        using var response = await Client.SendAsync(request);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
     }
 
     [TestCase("[1,2,3]")]
@@ -80,28 +59,28 @@ public sealed class StudioEventsTests
     [TestCase("{\"unterminated\": ")]
     public async Task SignedJsonThatIsNotAnObjectIs400(string json)
     {
-        using var response = await _client.SendAsync(_app.Signer.Json(Path, json));
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        using var response = await Client.SendAsync(App.Signer.Json(Path, json));
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("JSON object"));
-        Assert.That(await _app.PeekEnvelopesAsync(), Is.Empty);
+        Assert.That(await App.PeekEnvelopesAsync(), Is.Empty);
     }
 
     [Test]
     public async Task DeeplyNestedJsonIs400NotA500()
     {
         var json = "{\"a\":" + string.Concat(Enumerable.Repeat("[", 500)) + string.Concat(Enumerable.Repeat("]", 500)) + "}";
-        using var response = await _client.SendAsync(_app.Signer.Json(Path, json));
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        using var response = await Client.SendAsync(App.Signer.Json(Path, json));
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
     }
 
     [Test]
     public async Task FormCallbackIsQueuedWithTheDefaultEventType()
     {
         KeyValuePair<string, string>[] fields = [new("From", "+14155550100"), new("Digits", "98765")];
-        using var response = await _client.SendAsync(_app.Signer.Form(Path, fields));
+        using var response = await Client.SendAsync(App.Signer.Form(Path, fields));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var envelope = (await _app.PeekEnvelopesAsync()).Single();
+        var envelope = (await App.PeekEnvelopesAsync()).Single();
         Assert.Multiple(() =>
         {
             Assert.That(envelope.EventType, Is.EqualTo("studio.request"));
@@ -113,9 +92,9 @@ public sealed class StudioEventsTests
     [Test]
     public async Task RetriedStudioCallbackKeepsItsId()
     {
-        using (var first = await _client.SendAsync(_app.Signer.Json(Path, """{"From":"+14155550100"}"""))) { }
-        using (var retry = await _client.SendAsync(_app.Signer.Json(Path, """{"From":"+14155550100"}"""))) { }
-        var ids = (await _app.PeekEnvelopesAsync()).Select(e => e.Id).ToList();
+        using (var first = await Client.SendAsync(App.Signer.Json(Path, """{"From":"+14155550100"}"""))) { }
+        using (var retry = await Client.SendAsync(App.Signer.Json(Path, """{"From":"+14155550100"}"""))) { }
+        var ids = (await App.PeekEnvelopesAsync()).Select(e => e.Id).ToList();
         Assert.That(ids, Has.Count.EqualTo(2));
         Assert.That(ids[1], Is.EqualTo(ids[0]));
     }

@@ -6,41 +6,21 @@ using FlexZendesk.Tests.Infrastructure;
 
 namespace FlexZendesk.Tests.TaskRouter;
 
-public sealed class TaskRouterEventsTests
+public sealed class TaskRouterEventsTests : AppFixture
 {
     private const string Path = "/api/taskrouter/events";
-    private FunctionsApp _app = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void StartApp()
-    {
-        _app = new FunctionsApp();
-        _client = _app.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopApp()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-    }
-
-    [SetUp]
-    public async Task EmptyQueue() => await _app.Queue.DeleteIfExistsAsync();
-
     [Test]
     public async Task SignedCallbackLandsOnTheQueueAsADecodableEnvelope()
     {
         var fields = TaskRouterSamples.Event("reservation.accepted");
-        using var response = await _client.SendAsync(_app.Signer.Form(Path, fields));
+        using var response = await Client.SendAsync(App.Signer.Form(Path, fields));
 
         Assert.Multiple(() =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
         });
-        var envelope = (await _app.PeekEnvelopesAsync()).Single();
+        var envelope = (await App.PeekEnvelopesAsync()).Single();
         Assert.Multiple(() =>
         {
             Assert.That(envelope.Id, Is.EqualTo("EV0123456789abcdef0123456789abcdef"));
@@ -59,10 +39,10 @@ public sealed class TaskRouterEventsTests
     [Test]
     public async Task MessagesAreBase64AsHostJsonExpects()
     {
-        using var response = await _client.SendAsync(_app.Signer.Form(Path, TaskRouterSamples.Event("task.created")));
+        using var response = await Client.SendAsync(App.Signer.Form(Path, TaskRouterSamples.Event("task.created")));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
 
-        var plain = new QueueClient(TestEnvironment.StorageConnectionString, _app.QueueName);
+        var plain = new QueueClient(TestEnvironment.StorageConnectionString, App.QueueName);
         var message = (await plain.PeekMessagesAsync()).Value.Single();
         var json = Encoding.UTF8.GetString(Convert.FromBase64String(message.Body.ToString()));
         using var document = JsonDocument.Parse(json);
@@ -78,13 +58,13 @@ public sealed class TaskRouterEventsTests
         var fields = TaskRouterSamples.Event("task.completed");
         for (var i = 0; i < 3; i++)
         {
-            using var request = _app.Signer.Form(Path, fields);
+            using var request = App.Signer.Form(Path, fields);
             request.Headers.Add("I-Twilio-Idempotency-Token", "token-1");
-            using var response = await _client.SendAsync(request);
+            using var response = await Client.SendAsync(request);
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         }
 
-        var envelopes = await _app.PeekEnvelopesAsync();
+        var envelopes = await App.PeekEnvelopesAsync();
         Assert.That(envelopes, Has.Count.EqualTo(3));
         Assert.That(envelopes.Select(e => e.Id).Distinct().Single(), Is.EqualTo("EV0123456789abcdef0123456789abcdef"));
         Assert.That(envelopes.Select(e => e.IdempotencyToken), Is.All.EqualTo("token-1"));
@@ -94,12 +74,12 @@ public sealed class TaskRouterEventsTests
     public async Task EventWithoutSidGetsAStableHashId()
     {
         var fields = TaskRouterSamples.Event("task.created").Where(f => f.Key != "Sid").ToList();
-        using (var first = await _client.SendAsync(_app.Signer.Form(Path, fields))) { }
-        using (var again = await _client.SendAsync(_app.Signer.Form(Path, fields))) { }
+        using (var first = await Client.SendAsync(App.Signer.Form(Path, fields))) { }
+        using (var again = await Client.SendAsync(App.Signer.Form(Path, fields))) { }
         var other = fields.Select(f => f.Key == "TaskAge" ? new KeyValuePair<string, string>("TaskAge", "13") : f).ToList();
-        using (var different = await _client.SendAsync(_app.Signer.Form(Path, other))) { }
+        using (var different = await Client.SendAsync(App.Signer.Form(Path, other))) { }
 
-        var ids = (await _app.PeekEnvelopesAsync()).Select(e => e.Id).ToList();
+        var ids = (await App.PeekEnvelopesAsync()).Select(e => e.Id).ToList();
         Assert.That(ids, Has.Count.EqualTo(3));
         Assert.Multiple(() =>
         {
@@ -113,53 +93,53 @@ public sealed class TaskRouterEventsTests
     public async Task TamperedCallbackIs403AndNothingIsQueued()
     {
         var fields = TaskRouterSamples.Event("task.created");
-        var signature = _app.Signer.Sign(Path, fields);
+        var signature = App.Signer.Sign(Path, fields);
         var tampered = fields.Select(f => f.Key == "TaskAge" ? new KeyValuePair<string, string>("TaskAge", "99") : f).ToList();
 
-        using var response = await _client.SendAsync(_app.Signer.Form(Path, tampered, signature));
+        using var response = await Client.SendAsync(App.Signer.Form(Path, tampered, signature));
 
-        await AssertProblemAsync(response, HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(body, Does.Not.Contain(signature).And.Not.Contain(FunctionsApp.AuthToken));
-        Assert.That(await _app.PeekEnvelopesAsync(), Is.Empty);
+        Assert.That(await App.PeekEnvelopesAsync(), Is.Empty);
     }
 
     [Test]
     public async Task MissingSignatureIs403()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new FormUrlEncodedContent(TaskRouterSamples.Event("task.created")) };
-        using var response = await _client.SendAsync(request);
-        await AssertProblemAsync(response, HttpStatusCode.Forbidden);
-        Assert.That(await _app.PeekEnvelopesAsync(), Is.Empty);
+        using var response = await Client.SendAsync(request);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.That(await App.PeekEnvelopesAsync(), Is.Empty);
     }
 
     [Test]
     public async Task SignatureOverTheInternalUrlIsRejected()
     {
         var fields = TaskRouterSamples.Event("task.created");
-        var internalUrl = new TwilioSigner(FunctionsApp.AuthToken, _client.BaseAddress!.ToString().TrimEnd('/'));
-        using var response = await _client.SendAsync(internalUrl.Form(Path, fields));
-        await AssertProblemAsync(response, HttpStatusCode.Forbidden);
+        var internalUrl = new TwilioSigner(FunctionsApp.AuthToken, Client.BaseAddress!.ToString().TrimEnd('/'));
+        using var response = await Client.SendAsync(internalUrl.Form(Path, fields));
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
     }
 
     [Test]
     public async Task SignatureWithTheWrongTokenIsRejected()
     {
         var forger = new TwilioSigner("some-other-token", FunctionsApp.PublicBaseUrl);
-        using var response = await _client.SendAsync(forger.Form(Path, TaskRouterSamples.Event("task.created")));
-        await AssertProblemAsync(response, HttpStatusCode.Forbidden);
+        using var response = await Client.SendAsync(forger.Form(Path, TaskRouterSamples.Event("task.created")));
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
     }
 
     [Test]
     public async Task QueryStringIsPartOfTheSignedUrl()
     {
         var fields = TaskRouterSamples.Event("task.created");
-        using var signedWithQuery = await _client.SendAsync(_app.Signer.Form(Path + "?code=abc", fields));
+        using var signedWithQuery = await Client.SendAsync(App.Signer.Form(Path + "?code=abc", fields));
         Assert.That(signedWithQuery.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
 
-        var signatureWithoutQuery = _app.Signer.Sign(Path, fields);
-        using var replayedWithQuery = await _client.SendAsync(_app.Signer.Form(Path + "?code=abc", fields, signatureWithoutQuery));
-        await AssertProblemAsync(replayedWithQuery, HttpStatusCode.Forbidden);
+        var signatureWithoutQuery = App.Signer.Sign(Path, fields);
+        using var replayedWithQuery = await Client.SendAsync(App.Signer.Form(Path + "?code=abc", fields, signatureWithoutQuery));
+        await ProblemAssert.IsProblemAsync(replayedWithQuery, HttpStatusCode.Forbidden);
     }
 
     [TestCase("task.updated")]
@@ -167,9 +147,9 @@ public sealed class TaskRouterEventsTests
     [TestCase("reservation.created")]
     public async Task UnhandledEventTypesAre204AndNotQueued(string eventType)
     {
-        using var response = await _client.SendAsync(_app.Signer.Form(Path, TaskRouterSamples.Event(eventType)));
+        using var response = await Client.SendAsync(App.Signer.Form(Path, TaskRouterSamples.Event(eventType)));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-        Assert.That(await _app.PeekEnvelopesAsync(), Is.Empty);
+        Assert.That(await App.PeekEnvelopesAsync(), Is.Empty);
     }
 
     [TestCase("task.created")]
@@ -182,28 +162,28 @@ public sealed class TaskRouterEventsTests
     [TestCase("task.transfer-failed")]
     public async Task DefaultAllowListIsQueued(string eventType)
     {
-        using var response = await _client.SendAsync(_app.Signer.Form(Path, TaskRouterSamples.Event(eventType)));
+        using var response = await Client.SendAsync(App.Signer.Form(Path, TaskRouterSamples.Event(eventType)));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-        Assert.That((await _app.PeekEnvelopesAsync()).Single().EventType, Is.EqualTo(eventType));
+        Assert.That((await App.PeekEnvelopesAsync()).Single().EventType, Is.EqualTo(eventType));
     }
 
     [Test]
     public async Task EventsFromAnotherWorkspaceAreAcknowledgedAndNotQueued()
     {
         var fields = TaskRouterSamples.Event("task.created", workspaceSid: "WSffffffffffffffffffffffffffffffff");
-        using var response = await _client.SendAsync(_app.Signer.Form(Path, fields));
+        using var response = await Client.SendAsync(App.Signer.Form(Path, fields));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-        Assert.That(await _app.PeekEnvelopesAsync(), Is.Empty);
+        Assert.That(await App.PeekEnvelopesAsync(), Is.Empty);
     }
 
     [Test]
     public async Task InvalidTaskAttributesAreKeptRawAndFlagged()
     {
         var fields = TaskRouterSamples.Event("task.created", attributes: "{\"from\": \"+1415555\", oops");
-        using var response = await _client.SendAsync(_app.Signer.Form(Path, fields));
+        using var response = await Client.SendAsync(App.Signer.Form(Path, fields));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-        var envelope = (await _app.PeekEnvelopesAsync()).Single();
+        var envelope = (await App.PeekEnvelopesAsync()).Single();
         Assert.Multiple(() =>
         {
             Assert.That(envelope.TaskAttributes, Is.Null);
@@ -216,9 +196,9 @@ public sealed class TaskRouterEventsTests
     public async Task OversizeBodyIs413AndNothingIsQueued()
     {
         var fields = TaskRouterSamples.Event("task.created", attributes: $"{{\"blob\":\"{new string('x', 70_000)}\"}}");
-        using var response = await _client.SendAsync(_app.Signer.Form(Path, fields));
-        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
-        Assert.That(await _app.PeekEnvelopesAsync(), Is.Empty);
+        using var response = await Client.SendAsync(App.Signer.Form(Path, fields));
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.That(await App.PeekEnvelopesAsync(), Is.Empty);
     }
 
     [Test]
@@ -230,8 +210,8 @@ public sealed class TaskRouterEventsTests
         using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = content };
         request.Headers.TransferEncodingChunked = true;
         request.Headers.Add("X-Twilio-Signature", "irrelevant");
-        using var response = await _client.SendAsync(request);
-        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        using var response = await Client.SendAsync(request);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
     }
 
     [Test]
@@ -239,16 +219,16 @@ public sealed class TaskRouterEventsTests
     {
         // ~60 KB of attributes: under the 64 KiB body limit, over a 48 KiB queue message.
         var attributes = $"{{\"notes\":\"{new string('n', 60_000)}\",\"from\":\"+14155550100\"}}";
-        using var response = await _client.SendAsync(_app.Signer.Form(Path, TaskRouterSamples.Event("task.created", attributes: attributes)));
+        using var response = await Client.SendAsync(App.Signer.Form(Path, TaskRouterSamples.Event("task.created", attributes: attributes)));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-        var pointer = (await _app.PeekEnvelopesAsync()).Single();
+        var pointer = (await App.PeekEnvelopesAsync()).Single();
         Assert.That(pointer.PayloadBlob, Is.Not.Null);
         Assert.That(pointer.Id, Is.EqualTo("EV0123456789abcdef0123456789abcdef"));
 
         var reader = new Core.Queues.EventQueueWriter(
             new Core.Storage.StorageClients(Microsoft.Extensions.Options.Options.Create(new Core.Storage.StorageOptions { ConnectionString = TestEnvironment.StorageConnectionString })),
-            Microsoft.Extensions.Options.Options.Create(new Core.Queues.QueueOptions { EventsQueue = _app.QueueName }));
+            Microsoft.Extensions.Options.Options.Create(new Core.Queues.QueueOptions { EventsQueue = App.QueueName }));
         var full = await reader.ResolveAsync(pointer, CancellationToken.None);
         Assert.Multiple(() =>
         {
@@ -266,18 +246,18 @@ public sealed class TaskRouterEventsTests
         content.Headers.ContentType = new("application/x-www-form-urlencoded");
         using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = content };
         request.Headers.Add("X-Twilio-Signature", "irrelevant");
-        using var response = await _client.SendAsync(request);
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        using var response = await Client.SendAsync(request);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
     }
 
     [Test]
     public async Task SignedCallbackWithoutEventTypeIs400()
     {
         var fields = TaskRouterSamples.Event("task.created").Where(f => f.Key != "EventType").ToList();
-        using var response = await _client.SendAsync(_app.Signer.Form(Path, fields));
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        using var response = await Client.SendAsync(App.Signer.Form(Path, fields));
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("EventType"));
-        Assert.That(await _app.PeekEnvelopesAsync(), Is.Empty);
+        Assert.That(await App.PeekEnvelopesAsync(), Is.Empty);
     }
 
     [Test]
@@ -285,17 +265,7 @@ public sealed class TaskRouterEventsTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new StringContent("<xml/>", Encoding.UTF8, "text/xml") };
         request.Headers.Add("X-Twilio-Signature", "irrelevant");
-        using var response = await _client.SendAsync(request);
-        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
-    }
-
-    internal static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.That(response.StatusCode, Is.EqualTo(status));
-        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        Assert.That(problem.GetProperty("status").GetInt32(), Is.EqualTo((int)status));
-        Assert.That(problem.GetProperty("title").GetString(), Is.Not.Empty);
-        return problem;
+        using var response = await Client.SendAsync(request);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
     }
 }
