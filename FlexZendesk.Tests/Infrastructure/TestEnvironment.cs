@@ -7,6 +7,10 @@ using FlexZendesk.Tests.Infrastructure;
 public sealed class TestEnvironment
 {
     private static Azurite? _azurite;
+    private static SandboxServer? _sandbox;
+
+    internal static SandboxServer Sandbox =>
+        _sandbox ?? throw new InvalidOperationException("The sandbox has not started.");
 
     public static string StorageConnectionString =>
         _azurite?.ConnectionString ?? throw new InvalidOperationException("Azurite has not started.");
@@ -15,12 +19,19 @@ public sealed class TestEnvironment
     public async Task StartAsync()
     {
         _azurite = new Azurite();
-        await _azurite.StartAsync();
+        var storage = _azurite.StartAsync();
+        _sandbox = await SandboxServer.StartAsync();
+        await storage;
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
+        if (_sandbox is not null)
+        {
+            await _sandbox.DisposeAsync();
+        }
+
         if (_azurite is not null)
         {
             await _azurite.DisposeAsync();

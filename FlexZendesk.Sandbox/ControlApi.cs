@@ -1,0 +1,114 @@
+using System.Text.Json;
+
+namespace FlexZendesk.Sandbox;
+
+/// <summary><c>/_sandbox</c>: seed data, inject faults, set budgets, inspect state. Needs <c>X-Sandbox-Key</c>.</summary>
+public static class ControlApi
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public sealed record SeedUser(string Name, string? Email, string? Phone, string? ExternalId);
+    public sealed record SeedTicket(string Subject, long? RequesterId, string Status = "open", List<string>? Tags = null);
+    public sealed record SeedTask(string Sid, string WorkspaceSid, string Attributes, string AssignmentStatus = "assigned");
+    public sealed record SeedMessage(string Author, string Body);
+    public sealed record SeedRecording(string? Sid, int Duration = 30);
+    public sealed record Limits(int? RequestsPerMinute, int? TicketUpdatesPerMinute);
+
+    public static void MapControl(this IEndpointRouteBuilder app)
+    {
+        var control = app.MapGroup("/_sandbox");
+        control.MapGet("/state", State);
+        control.MapPost("/reset", (SandboxState s) => { s.Reset(); return Results.NoContent(); });
+        control.MapPost("/users", (SeedUser seed, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                var user = new ZdUser { Id = s.NextId(), Name = seed.Name, Email = seed.Email, Phone = seed.Phone, ExternalId = seed.ExternalId, CreatedAt = s.Now };
+                s.Users[user.Id] = user;
+                return Results.Json(new { user }, Json, statusCode: 201);
+            }
+        });
+        control.MapPost("/tickets", (SeedTicket seed, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                var requester = seed.RequesterId ?? s.Users.Keys.FirstOrDefault();
+                var ticket = new ZdTicket { Id = s.NextId(), Subject = seed.Subject, Description = seed.Subject, Status = seed.Status, RequesterId = requester, CreatedAt = s.Now, UpdatedAt = s.Now };
+                ticket.Tags.AddRange(seed.Tags ?? []);
+                ticket.Comments.Add(new ZdComment { Id = s.NextId(), AuthorId = requester, Body = seed.Subject, Public = true, CreatedAt = s.Now });
+                s.Tickets[ticket.Id] = ticket;
+                return Results.Json(new { ticket }, Json, statusCode: 201);
+            }
+        });
+        control.MapPost("/tasks", (SeedTask seed, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                s.Tasks[seed.Sid] = new TwTask { Sid = seed.Sid, WorkspaceSid = seed.WorkspaceSid, Attributes = seed.Attributes, AssignmentStatus = seed.AssignmentStatus, Version = 1, DateUpdated = s.Now };
+                return Results.NoContent();
+            }
+        });
+        control.MapPost("/conversations/{sid}/messages", (string sid, SeedMessage seed, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                var list = s.Conversations.TryGetValue(sid, out var existing) ? existing : s.Conversations[sid] = [];
+                list.Add(new TwMessage(SandboxState.NewSid("IM"), sid, seed.Author, seed.Body, list.Count, s.Now));
+                return Results.NoContent();
+            }
+        });
+        control.MapPost("/calls/{sid}/recordings", (string sid, SeedRecording seed, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                var list = s.Recordings.TryGetValue(sid, out var existing) ? existing : s.Recordings[sid] = [];
+                var recording = new TwRecording(seed.Sid ?? SandboxState.NewSid("RE"), sid, seed.Duration, s.Now);
+                list.Add(recording);
+                return Results.Json(new { sid = recording.Sid }, Json);
+            }
+        });
+        control.MapPost("/faults", (FaultRule rule, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                s.Faults.Add(rule);
+            }
+
+            return Results.NoContent();
+        });
+        control.MapDelete("/faults", (SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                s.Faults.Clear();
+            }
+
+            return Results.NoContent();
+        });
+        control.MapPost("/limits", (Limits limits, SandboxOptions o) =>
+        {
+            o.RequestsPerMinute = limits.RequestsPerMinute ?? o.RequestsPerMinute;
+            o.TicketUpdatesPerMinute = limits.TicketUpdatesPerMinute ?? o.TicketUpdatesPerMinute;
+            return Results.NoContent();
+        });
+    }
+
+    private static IResult State(SandboxState s)
+    {
+        lock (s.Gate)
+        {
+            return Results.Json(new
+            {
+                users = s.Users.Values.OrderBy(u => u.Id).ToList(),
+                tickets = s.Tickets.Values.OrderBy(t => t.Id).Select(t => new
+                {
+                    t.Id, t.Subject, t.Status, t.RequesterId, t.ExternalId, t.Tags, t.CreatedAt, t.UpdatedAt,
+                    comments = t.Comments.Select(c => new { c.Id, c.Body, c.Public, c.CreatedAt }),
+                }).ToList(),
+                tasks = s.Tasks.Values.Select(t => new { t.Sid, t.WorkspaceSid, t.Attributes, t.Version }).ToList(),
+                requests = s.Requests.ToList(),
+                idempotency_keys = s.IdempotencyKeys.Count,
+            }, Json);
+        }
+    }
+}

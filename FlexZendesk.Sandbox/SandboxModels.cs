@@ -1,0 +1,78 @@
+namespace FlexZendesk.Sandbox;
+
+// Zendesk and Twilio resources as the sandbox stores them. Serialized snake_case, as both APIs answer.
+
+public sealed class ZdUser
+{
+    public long Id { get; init; }
+    public string Name { get; set; } = "";
+    public string? Email { get; set; }
+    public string? Phone { get; set; }
+    public string? ExternalId { get; set; }
+    public string Role { get; set; } = "end-user";
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+public sealed class ZdComment
+{
+    public long Id { get; init; }
+    public string Type { get; init; } = "Comment";
+    public long AuthorId { get; init; }
+    public string Body { get; init; } = "";
+    public bool Public { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+public sealed class ZdTicket
+{
+    public long Id { get; init; }
+    public string Subject { get; set; } = "";
+    public string Description { get; set; } = "";
+    public string Status { get; set; } = "new";
+    public long RequesterId { get; set; }
+    public string? ExternalId { get; set; }
+    public List<string> Tags { get; init; } = [];
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public List<ZdComment> Comments { get; } = [];
+}
+
+public sealed class TwTask
+{
+    public string Sid { get; init; } = "";
+    public string WorkspaceSid { get; init; } = "";
+    public string Attributes { get; set; } = "{}";
+    public string AssignmentStatus { get; set; } = "assigned";
+    public int Version { get; set; }
+    public DateTimeOffset DateUpdated { get; set; }
+}
+
+public sealed record TwMessage(string Sid, string ConversationSid, string Author, string Body, int Index, DateTimeOffset DateCreated);
+
+public sealed record TwRecording(string Sid, string CallSid, int Duration, DateTimeOffset DateCreated);
+
+/// <summary>One request the sandbox answered, for counting calls in tests.</summary>
+public sealed record SandboxRequest(string Api, string Method, string Path, int Status, DateTimeOffset At);
+
+/// <summary>A fault rule: requests whose method and path match get this answer instead of the real one.</summary>
+public sealed class FaultRule
+{
+    /// <summary><c>zendesk</c>, <c>twilio</c> or <c>any</c>.</summary>
+    public string Api { get; set; } = "any";
+    public string? Method { get; set; }
+    public string? PathContains { get; set; }
+
+    /// <summary><c>status</c> (answer <see cref="Status"/>), <c>delay</c> (wait, then answer normally) or <c>drop</c> (abort the connection).</summary>
+    public string Mode { get; set; } = "status";
+    public int Status { get; set; } = 503;
+    public int DelayMs { get; set; }
+    public int? RetryAfterSeconds { get; set; }
+
+    /// <summary>How many requests it applies to; null = until removed.</summary>
+    public int? Count { get; set; }
+
+    /// <summary>Chance (0-1] a matching request is affected.</summary>
+    public double Probability { get; set; } = 1;
+}

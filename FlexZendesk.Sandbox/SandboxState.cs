@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace FlexZendesk.Sandbox;
+
+/// <summary>All sandbox data behind one lock: correctness over throughput, it is a test double of remote APIs.</summary>
+public sealed class SandboxState(TimeProvider clock)
+{
+    private long _nextId = 1000;
+
+    public object Gate { get; } = new();
+    public Dictionary<long, ZdUser> Users { get; } = [];
+    public Dictionary<long, ZdTicket> Tickets { get; } = [];
+    public Dictionary<string, (string BodyHash, int Status, object Response)> IdempotencyKeys { get; } = [];
+    public Dictionary<string, TwTask> Tasks { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<TwMessage>> Conversations { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<TwRecording>> Recordings { get; } = new(StringComparer.Ordinal);
+    public List<SandboxRequest> Requests { get; } = [];
+    public List<FaultRule> Faults { get; } = [];
+    public Dictionary<string, (long Minute, int Count)> Budgets { get; } = [];
+
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    public long NextId() => Interlocked.Increment(ref _nextId);
+
+    public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    public static string NewSid(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public void Reset()
+    {
+        lock (Gate)
+        {
+            Users.Clear();
+            Tickets.Clear();
+            IdempotencyKeys.Clear();
+            Tasks.Clear();
+            Conversations.Clear();
+            Recordings.Clear();
+            Requests.Clear();
+            Faults.Clear();
+            Budgets.Clear();
+        }
+    }
+
+    /// <summary>Counts one request against a per-minute budget; returns seconds until the window resets when over.</summary>
+    public int? Spend(string budget, int perMinute)
+    {
+        if (perMinute <= 0)
+        {
+            return null;
+        }
+
+        var now = Now;
+        var minute = now.ToUnixTimeSeconds() / 60;
+        lock (Gate)
+        {
+            var (window, count) = Budgets.GetValueOrDefault(budget);
+            if (window != minute)
+            {
+                (window, count) = (minute, 0);
+            }
+
+            if (count >= perMinute)
+            {
+                return (int)(60 - (now.ToUnixTimeSeconds() % 60));
+            }
+
+            Budgets[budget] = (window, count + 1);
+            return null;
+        }
+    }
+}

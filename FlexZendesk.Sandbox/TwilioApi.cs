@@ -1,0 +1,112 @@
+using System.Text.Json;
+
+namespace FlexZendesk.Sandbox;
+
+/// <summary>The Twilio REST subset: TaskRouter task read/update with ETag/If-Match, Conversations messages, call recordings.</summary>
+public static class TwilioApi
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static void MapTwilio(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/Workspaces/{workspace}/Tasks/{sid}", (string workspace, string sid, HttpContext http, SandboxState s, SandboxOptions o) =>
+        {
+            lock (s.Gate)
+            {
+                return s.Tasks.TryGetValue(sid, out var task) && task.WorkspaceSid == workspace ? TaskResult(http, task, o) : NotFound(http);
+            }
+        });
+        app.MapPost("/v1/Workspaces/{workspace}/Tasks/{sid}", UpdateTask);
+        app.MapGet("/v1/Conversations/{conversation}/Messages", (string conversation, int? pageSize, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                var messages = s.Conversations.GetValueOrDefault(conversation) ?? [];
+                return Results.Json(new
+                {
+                    messages = messages.Take(pageSize ?? 50).Select(m => new { sid = m.Sid, conversation_sid = m.ConversationSid, author = m.Author, body = m.Body, index = m.Index, date_created = m.DateCreated }),
+                    meta = new { page = 0, page_size = pageSize ?? 50, key = "messages", next_page_url = (string?)null },
+                }, Json);
+            }
+        });
+        app.MapGet("/2010-04-01/Accounts/{account}/Calls/{call}/Recordings", (string account, string call, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                var recordings = s.Recordings.GetValueOrDefault(call) ?? [];
+                return Results.Json(new
+                {
+                    recordings = recordings.Select(r => new
+                    {
+                        sid = r.Sid,
+                        account_sid = account,
+                        call_sid = r.CallSid,
+                        duration = r.Duration.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        status = "completed",
+                        uri = $"/2010-04-01/Accounts/{account}/Recordings/{r.Sid}.json",
+                        media_url = $"https://api.twilio.com/2010-04-01/Accounts/{account}/Recordings/{r.Sid}",
+                        date_created = r.DateCreated.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
+                    }),
+                    page = 0,
+                }, Json);
+            }
+        });
+    }
+
+    private static async Task<IResult> UpdateTask(string workspace, string sid, HttpContext http, SandboxState state, SandboxOptions options)
+    {
+        var form = await http.Request.ReadFormAsync();
+        lock (state.Gate)
+        {
+            if (!state.Tasks.TryGetValue(sid, out var task) || task.WorkspaceSid != workspace)
+            {
+                return NotFound(http);
+            }
+
+            var ifMatch = http.Request.Headers.IfMatch.ToString();
+            if (ifMatch.Length > 0 && ifMatch != ETag(task))
+            {
+                return Results.Json(new { code = 20412, message = "Precondition Failed: the task was modified", more_info = "https://www.twilio.com/docs/errors/20412", status = 412 }, Json, statusCode: 412);
+            }
+
+            if (form.TryGetValue("Attributes", out var attributes))
+            {
+                try
+                {
+                    using var _ = JsonDocument.Parse(attributes.ToString());
+                }
+                catch (JsonException)
+                {
+                    return Results.Json(new { code = 20001, message = "Attributes must be valid JSON", status = 400 }, Json, statusCode: 400);
+                }
+
+                task.Attributes = attributes.ToString();
+                task.Version++;
+                task.DateUpdated = state.Now;
+            }
+
+            return TaskResult(http, task, options);
+        }
+    }
+
+    public static string ETag(TwTask task) => $"\"{task.Version}\"";
+
+    private static IResult TaskResult(HttpContext http, TwTask task, SandboxOptions options)
+    {
+        http.Response.Headers.ETag = ETag(task);
+        return Results.Json(new
+        {
+            sid = task.Sid,
+            account_sid = options.TwilioAccountSid,
+            workspace_sid = task.WorkspaceSid,
+            attributes = task.Attributes,
+            assignment_status = task.AssignmentStatus,
+            date_updated = task.DateUpdated,
+            url = $"https://taskrouter.twilio.com/v1/Workspaces/{task.WorkspaceSid}/Tasks/{task.Sid}",
+        }, Json);
+    }
+
+    private static IResult NotFound(HttpContext http) => Results.Json(
+        new { code = 20404, message = $"The requested resource {http.Request.Path} was not found", more_info = "https://www.twilio.com/docs/errors/20404", status = 404 },
+        Json, statusCode: 404);
+}
