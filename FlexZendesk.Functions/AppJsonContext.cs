@@ -9,4 +9,6 @@ namespace FlexZendesk.Functions;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StudioAccepted))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(FlexZendesk.Functions.Queues.InvocationResult))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class AppJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using FlexZendesk.Functions.Errors;
 using FlexZendesk.Functions.Health;
 using FlexZendesk.Functions.Hosting;
+using FlexZendesk.Functions.Queues;
 using FlexZendesk.Functions.Studio;
 using FlexZendesk.Functions.TaskRouter;
 
@@ -10,6 +11,7 @@ builder.UseCustomHandlerPort();
 builder.UseFlexZendeskLogging();
 builder.Services.AddFlexZendeskSettings();
 builder.Services.AddFlexZendeskIngress();
+builder.Services.AddFlexZendeskProcessing();
 builder.Services.AddFlexZendeskProblemDetails();
 
 var app = builder.Build();
@@ -20,6 +22,7 @@ app.MapHostReadiness();
 app.MapHealthApi();
 app.MapTaskRouterApi();
 app.MapStudioApi();
+app.MapQueueFunctions();
 
 app.Run();
 

@@ -36,6 +36,17 @@ public sealed class EventQueueWriter(StorageClients clients, IOptions<QueueOptio
         return new EnqueueResult(messageId, body.Length, envelope.RawOmitted, blobName);
     }
 
+    /// <summary>Puts a message that can never be processed on <c>&lt;queue&gt;-poison</c>, as the Functions host would.</summary>
+    public async Task SendPoisonAsync(string messageText, CancellationToken cancellationToken)
+    {
+        var poison = clients.Queues.GetQueueClient(options.Value.EventsQueue + "-poison");
+        await Storage(async () =>
+        {
+            await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await poison.SendMessageAsync(BinaryData.FromString(messageText), cancellationToken: cancellationToken);
+        }, cancellationToken);
+    }
+
     /// <summary>Reads back the full envelope of a pointer message.</summary>
     public async Task<FlexEventEnvelope> ResolveAsync(FlexEventEnvelope envelope, CancellationToken cancellationToken)
     {

@@ -21,6 +21,9 @@ public sealed class StorageClients(IOptions<StorageOptions> options)
 
     public QueueServiceClient Queues => _queues.Value;
 
+    /// <summary>For the table clients, which take the same connection string.</summary>
+    public string ConnectionString => options.Value.ConnectionString;
+
     public BlobServiceClient Blobs => _blobs.Value;
 
     private static T Configure<T>(T clientOptions) where T : ClientOptions

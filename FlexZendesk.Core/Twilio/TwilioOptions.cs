@@ -21,6 +21,17 @@ public sealed class TwilioOptions
     [RegularExpression(@"^https?://[^/?#@\s]+(/[^?#\s]*)?$", ErrorMessage = "Twilio:WebhookBaseUrl must be an absolute http(s) URL with no query, fragment or credentials.")]
     public string WebhookBaseUrl { get; set; } = "";
 
+    /// <summary>Replaces scheme and host of every Twilio REST call (taskrouter/conversations/api.twilio.com), e.g. for the sandbox.</summary>
+    [RegularExpression(@"^https?://[^?#@\s]+$", ErrorMessage = "Twilio:ApiBaseUrl must be an absolute http(s) URL.")]
+    public string? ApiBaseUrl { get; set; }
+
+    /// <summary>Optional API key for REST calls instead of the auth token (the token still validates webhooks).</summary>
+    [RegularExpression("^SK[0-9a-fA-F]{32}$", ErrorMessage = "Twilio:ApiKeySid must look like SK followed by 32 hex digits.")]
+    public string? ApiKeySid { get; set; }
+
+    /// <summary>Secret of <see cref="ApiKeySid"/>; never logged.</summary>
+    public string? ApiKeySecret { get; set; }
+
     /// <summary>When set, callbacks from any other TaskRouter workspace are acknowledged and ignored.</summary>
     [RegularExpression("^WS[0-9a-fA-F]{32}$", ErrorMessage = "Twilio:WorkspaceSid must look like WS followed by 32 hex digits.")]
     public string? WorkspaceSid { get; set; }

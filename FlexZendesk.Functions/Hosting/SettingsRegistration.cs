@@ -1,6 +1,10 @@
+using FlexZendesk.Core.Ledger;
 using FlexZendesk.Core.Queues;
 using FlexZendesk.Core.Storage;
+using FlexZendesk.Core.Tickets;
 using FlexZendesk.Core.Twilio;
+using FlexZendesk.Core.Zendesk;
+using FlexZendesk.Functions.Queues;
 using FlexZendesk.Functions.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +23,23 @@ public static class SettingsRegistration
 
         services.AddOptions<IngressOptions>().BindConfiguration(IngressOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngressOptions>, IngressOptionsValidator>();
+
+        services.AddOptions<ZendeskOptions>().BindConfiguration(ZendeskOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ZendeskOptions>, ZendeskOptionsValidator>();
+
+        services.AddOptions<TicketOptions>().BindConfiguration(TicketOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TicketOptions>, TicketOptionsValidator>();
+
+        services.AddOptions<NoteOptions>().BindConfiguration(NoteOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NoteOptions>, NoteOptionsValidator>();
+
+        services.AddOptions<FlexOptions>().BindConfiguration(FlexOptions.Section);
+
+        services.AddOptions<LedgerOptions>().BindConfiguration(LedgerOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();
+
+        services.AddOptions<ListenerOptions>().BindConfiguration(QueueOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ListenerOptions>, ListenerOptionsValidator>();
 
         services.AddOptions<StorageOptions>()
             .Configure<IConfiguration>((options, configuration) => options.ConnectionString = configuration[StorageOptions.Key] ?? "")

@@ -105,6 +105,9 @@ public sealed class HostingTests
         start.Environment["Twilio__AccountSid"] = FunctionsApp.AccountSid;
         start.Environment["Twilio__AuthToken"] = FunctionsApp.AuthToken;
         start.Environment["Twilio__WebhookBaseUrl"] = FunctionsApp.PublicBaseUrl;
+        start.Environment["Zendesk__BaseUrl"] = TestEnvironment.Sandbox.BaseUrl;
+        start.Environment["Zendesk__Email"] = SandboxServer.ZendeskEmail;
+        start.Environment["Zendesk__ApiToken"] = SandboxServer.ZendeskToken;
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;

@@ -22,7 +22,9 @@ internal sealed class FunctionsApp : WebApplicationFactory<Program>
 
     public FunctionsApp(IDictionary<string, string?>? overrides = null)
     {
-        QueueName = "flex-events-" + Guid.NewGuid().ToString("N")[..12];
+        var unique = Guid.NewGuid().ToString("N")[..12];
+        QueueName = "flex-events-" + unique;
+        TablePrefix = "T" + unique;
         _settings = new()
         {
             ["AzureWebJobsStorage"] = TestEnvironment.StorageConnectionString,
@@ -31,6 +33,12 @@ internal sealed class FunctionsApp : WebApplicationFactory<Program>
             ["Twilio:WebhookBaseUrl"] = PublicBaseUrl,
             ["Twilio:WorkspaceSid"] = WorkspaceSid,
             ["Queues:EventsQueue"] = QueueName,
+            ["Queues:Listen"] = "false",
+            ["Ledger:TablePrefix"] = TablePrefix,
+            ["Zendesk:BaseUrl"] = TestEnvironment.Sandbox.BaseUrl,
+            ["Zendesk:Email"] = SandboxServer.ZendeskEmail,
+            ["Zendesk:ApiToken"] = SandboxServer.ZendeskToken,
+            ["Twilio:ApiBaseUrl"] = TestEnvironment.Sandbox.BaseUrl,
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
@@ -43,6 +51,11 @@ internal sealed class FunctionsApp : WebApplicationFactory<Program>
     }
 
     public string QueueName { get; }
+
+    public string TablePrefix { get; }
+
+    public QueueClient PoisonQueue => new(TestEnvironment.StorageConnectionString, QueueName + "-poison",
+        new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
     public TwilioSigner Signer { get; }
 

@@ -1,0 +1,36 @@
+using Azure;
+using Azure.Data.Tables;
+using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FlexZendesk.Core.Ledger;
+
+/// <summary>Reads and writes task ledgers; a write loses (returns false) when another worker wrote first.</summary>
+public sealed class LedgerStore(StorageClients storage, IOptions<LedgerOptions> options)
+{
+    private readonly Lazy<TableClient> _table = new(() => new TableServiceClient(storage.ConnectionString).GetTableClient(options.Value.TablePrefix + "Tasks"));
+
+    public async Task<TaskLedger> LoadAsync(string taskSid, CancellationToken cancellationToken)
+    {
+        var found = await Tables.RunAsync(_table.Value, t => t.GetEntityIfExistsAsync<TableEntity>(taskSid, "task", cancellationToken: cancellationToken), cancellationToken);
+        return found.HasValue ? new TaskLedger(found.Value!) : new TaskLedger(taskSid);
+    }
+
+    /// <summary>Inserts a new ledger or replaces it if unchanged since it was read. False: someone else wrote first; reload.</summary>
+    public async Task<bool> TrySaveAsync(TaskLedger ledger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await Tables.RunAsync(_table.Value, t => ledger.IsNew
+                ? t.AddEntityAsync(ledger.Entity, cancellationToken)
+                : t.UpdateEntityAsync(ledger.Entity, ledger.ETag, TableUpdateMode.Replace, cancellationToken), cancellationToken);
+            ledger.Entity.ETag = response.Headers.ETag ?? default;
+            return true;
+        }
+        catch (RetryableException ex) when (ex.InnerException is RequestFailedException { Status: 409 or 412 })
+        {
+            return false;
+        }
+    }
+}

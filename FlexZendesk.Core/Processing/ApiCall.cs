@@ -1,0 +1,59 @@
+using System.Net;
+using Refit;
+
+namespace FlexZendesk.Core.Processing;
+
+/// <summary>
+/// Runs one REST call and sorts its failures: 429/5xx/408/409/timeouts and rejected credentials are retryable
+/// (credentials end in the poison queue, replayable once fixed, rather than dropped); other 4xx are permanent.
+/// </summary>
+public static class ApiCall
+{
+    public static async Task<IApiResponse<T>> SendAsync<T>(Func<Task<IApiResponse<T>>> call, string operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException
+                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new RetryableException($"{operation}: no answer ({ex.GetType().Name})", inner: ex);
+        }
+    }
+
+    /// <summary>The content of a 2xx answer, or the classified failure.</summary>
+    public static async Task<T> RequireAsync<T>(Func<Task<IApiResponse<T>>> call, string operation, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(call, operation, cancellationToken);
+        return response.IsSuccessStatusCode && response.Content is not null ? response.Content : throw Failure(response, operation);
+    }
+
+    public static Exception Failure(IApiResponse response, string operation)
+    {
+        // No status at all means the call never got an answer.
+        var status = (int?)response.StatusCode ?? 503;
+        var reason = $"{operation}: HTTP {status} {Summary(response)}";
+        return (HttpStatusCode)status switch
+        {
+            HttpStatusCode.TooManyRequests => new RetryableException(reason, RetryAfter(response)),
+            HttpStatusCode.RequestTimeout or HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed
+                or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new RetryableException(reason),
+            _ when status >= 500 => new RetryableException(reason),
+            _ => new PermanentException(reason),
+        };
+    }
+
+    private static TimeSpan? RetryAfter(IApiResponse response)
+    {
+        var header = response.Headers?.RetryAfter;
+        return header?.Delta ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+    }
+
+    // The error body names the API's error (RecordInvalid, IdempotentRequestError...); it never holds our credentials.
+    private static string Summary(IApiResponse response)
+    {
+        var content = (response.Error as ApiException)?.Content ?? "";
+        return content.Length > 300 ? content[..300] + "…" : content;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Twilio;
+using Microsoft.Extensions.Options;
+
+namespace FlexZendesk.Core.Tickets;
+
+/// <summary>The text of an internal note: task metadata, recording link, chat transcript at completion, attributes.</summary>
+public sealed class NoteBuilder(ITwilioApi twilio, IOptions<NoteOptions> notes, IOptions<TwilioOptions> twilioOptions)
+{
+    private const int MaxAttributesChars = 4000;
+    private const int MaxTranscriptMessages = 200;
+
+    /// <summary>The last line of every note; finding it in the ticket's comments proves the note was logged.</summary>
+    public static string Marker(string taskSid, string stage) => $"[FlexZendesk {taskSid} {stage}]";
+
+    public async Task<string> BuildAsync(TaskContext task, string stage, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Twilio Flex task {stage}\n");
+        Line(text, "Task", task.TaskSid);
+        Line(text, "Channel", task.Channel);
+        Line(text, "Caller", task.From);
+        Line(text, "Queue", task.Queue);
+        Line(text, "Worker", task.Worker);
+        Line(text, stage == TaskStages.Accepted ? "Waited" : "Task age", task.Field("TaskAge") is { } age ? age + " s" : null);
+        Line(text, "Reason", task.Field("TaskCompletedReason") ?? task.Field("TaskCanceledReason"));
+
+        if (notes.Value.IncludeRecording)
+        {
+            foreach (var link in await RecordingLinksAsync(task, stage, cancellationToken))
+            {
+                Line(text, "Recording", link);
+            }
+        }
+
+        if (notes.Value.IncludeChatTranscript && stage == TaskStages.Completed && task.IsChat && task.ConversationSid is { } conversation)
+        {
+            text.Append("\nTranscript:\n");
+            await AppendTranscriptAsync(text, conversation, cancellationToken);
+        }
+
+        if (task.Attributes.ValueKind == JsonValueKind.Object)
+        {
+            var attributes = Indented(task.Attributes);
+            text.Append("\nAttributes:\n").Append(attributes.Length > MaxAttributesChars ? attributes[..MaxAttributesChars] + "\n…(truncated)" : attributes).Append('\n');
+        }
+
+        text.Append('\n').Append(Marker(task.TaskSid, stage));
+        return Template.Clean(text.ToString(), singleLine: false);
+    }
+
+    private async Task<List<string>> RecordingLinksAsync(TaskContext task, string stage, CancellationToken cancellationToken)
+    {
+        if (task.Attribute("conversations.segment_link") is { } segment)
+        {
+            return [segment];
+        }
+
+        // A call's recordings exist once it ended: look them up only at the late stages.
+        if (task.CallSid is not { } call || stage is not (TaskStages.Completed or TaskStages.Wrapup))
+        {
+            return [];
+        }
+
+        var response = await ApiCall.SendAsync(() => twilio.RecordingsAsync(twilioOptions.Value.AccountSid, call, cancellationToken), "Twilio recordings", cancellationToken);
+        if ((int?)response.StatusCode == 404)
+        {
+            return [];
+        }
+
+        var recordings = response.IsSuccessStatusCode ? response.Content!.Recordings : throw ApiCall.Failure(response, "Twilio recordings");
+        return [.. recordings.Select(r => r.MediaUrl ?? $"https://api.twilio.com/2010-04-01/Accounts/{twilioOptions.Value.AccountSid}/Recordings/{r.Sid}")];
+    }
+
+    private async Task AppendTranscriptAsync(StringBuilder text, string conversation, CancellationToken cancellationToken)
+    {
+        var messages = await ApiCall.RequireAsync(() => twilio.MessagesAsync(conversation, MaxTranscriptMessages, cancellationToken), "Twilio conversation messages", cancellationToken);
+        foreach (var message in messages.Messages.OrderBy(m => m.Index))
+        {
+            var at = message.DateCreated?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "";
+            text.Append(CultureInfo.InvariantCulture, $"[{at}] {message.Author}: {message.Body}\n");
+        }
+
+        if (messages.Messages.Count == 0)
+        {
+            text.Append("(no messages)\n");
+        }
+    }
+
+    private static string Indented(JsonElement element)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            element.WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Line(StringBuilder text, string label, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            text.Append(label).Append(": ").Append(Template.Clean(value, singleLine: true)).Append('\n');
+        }
+    }
+}

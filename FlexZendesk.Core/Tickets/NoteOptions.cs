@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Options;
+
+namespace FlexZendesk.Core.Tickets;
+
+/// <summary>Settings under <c>Notes:</c>.</summary>
+public sealed class NoteOptions
+{
+    public const string Section = "Notes";
+
+    /// <summary>Stages that get an internal note: created, accepted, selected, wrapup, completed, canceled, transfer.</summary>
+    public string Stages { get; set; } = "accepted,completed";
+
+    public bool IncludeRecording { get; set; } = true;
+
+    public bool IncludeChatTranscript { get; set; } = true;
+
+    public IReadOnlySet<string> StageSet => Stages.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(s => s.ToLowerInvariant()).ToHashSet();
+}
+
+public sealed class NoteOptionsValidator : IValidateOptions<NoteOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NoteOptions options)
+    {
+        var unknown = options.StageSet.Except(TaskStages.All).ToList();
+        return unknown.Count == 0
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Notes:Stages has unknown stage(s) {string.Join(", ", unknown)}; use {string.Join(", ", TaskStages.All)}.");
+    }
+}

@@ -1,0 +1,31 @@
+namespace FlexZendesk.Core.Tickets;
+
+/// <summary>The task stages a note can be logged at, and the TaskRouter events that mark them.</summary>
+public static class TaskStages
+{
+    public const string Created = "created";
+    public const string Accepted = "accepted";
+    public const string Selected = "selected";
+    public const string Wrapup = "wrapup";
+    public const string Completed = "completed";
+    public const string Canceled = "canceled";
+    public const string Transfer = "transfer";
+
+    public static readonly IReadOnlyList<string> All = [Created, Accepted, Selected, Wrapup, Completed, Canceled, Transfer];
+
+    /// <summary>The stage an event marks, or null for events that mark none.</summary>
+    public static string? Of(string eventType) => eventType switch
+    {
+        "task.created" => Created,
+        "reservation.accepted" => Accepted,
+        "task.selected" => Selected,
+        "reservation.wrapup" or "task.wrapup" => Wrapup,
+        "task.completed" => Completed,
+        "task.canceled" => Canceled,
+        _ when eventType.StartsWith("task.transfer-", StringComparison.Ordinal) => Transfer,
+        _ => null,
+    };
+
+    /// <summary>Stages after which the task is over: writing its attributes is pointless.</summary>
+    public static bool IsFinal(string stage) => stage is Completed or Canceled;
+}

@@ -1,0 +1,188 @@
+using System.Text.Json;
+using FlexZendesk.Core.Ledger;
+using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Zendesk;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FlexZendesk.Core.Tickets;
+
+/// <summary>
+/// Gives a task exactly one ticket: the caller's <c>zd_ticket_id</c> when it names an open ticket, otherwise one
+/// created by us. Creation is claimed in the ledger first and its exact body stored, so a retry or a takeover
+/// replays the same request under the same Idempotency-Key and Zendesk answers with the same ticket.
+/// </summary>
+public sealed partial class TicketResolver(
+    IZendeskApi zendesk,
+    RequesterResolver requesters,
+    LedgerStore store,
+    IOptions<TicketOptions> options,
+    IOptions<LedgerOptions> ledgerOptions,
+    TimeProvider clock,
+    ILogger<TicketResolver> logger)
+{
+    /// <param name="firstNote">The note of the current stage, carried in a new ticket's first comment (then logged at once).</param>
+    public async Task<TaskLedger> EnsureAsync(TaskLedger ledger, TaskContext task, string? stage, Func<Task<string>>? firstNote, string owner, CancellationToken cancellationToken)
+    {
+        var timeout = TimeSpan.FromSeconds(ledgerOptions.Value.ClaimTimeoutSeconds);
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            if (ledger.TicketId is not null)
+            {
+                return ledger;
+            }
+
+            if (ledger.TicketClaim is { } claim && ledger.PendingTicketBody is not null)
+            {
+                if (claim.Owner != owner && !claim.IsStale(clock.GetUtcNow(), timeout))
+                {
+                    ledger = await LedgerWait.UntilAsync(store, task.TaskSid, l => l.TicketId is not null || l.TicketClaim is null, clock, "Ticket creation", cancellationToken);
+                    continue;
+                }
+
+                return await CreateAsync(ledger, task, cancellationToken);
+            }
+
+            if (task.RequestedTicketId is { } requested && await ExistingAsync(requested, cancellationToken) is { } existing)
+            {
+                ledger.TicketId = existing.Id;
+                ledger.TicketSource = "existing";
+                ledger.RequesterId = existing.RequesterId;
+                ledger.PendingTags = string.Join(',', Tags(task).Except(existing.Tags ?? []));
+                if (await store.TrySaveAsync(ledger, cancellationToken))
+                {
+                    return ledger;
+                }
+
+                ledger = await store.LoadAsync(task.TaskSid, cancellationToken);
+                continue;
+            }
+
+            if (!options.Value.CreateTickets)
+            {
+                LogNotCreating(logger, task.TaskSid);
+                return ledger;
+            }
+
+            var requester = await requesters.ResolveAsync(task, cancellationToken);
+            var description = Template.Render(options.Value.Description, task, singleLine: false);
+            var note = firstNote is null ? null : await firstNote();
+            var body = new ZendeskNewTicketBody(new ZendeskNewTicket(
+                Subject: Template.Render(options.Value.Subject, task, singleLine: true) is { Length: > 0 } subject ? subject : "Twilio Flex contact",
+                Comment: new ZendeskNewComment(note is null ? description : description + "\n\n" + note, Public: false),
+                RequesterId: requester,
+                Tags: Tags(task),
+                ExternalId: task.TaskSid));
+            ledger.PendingTicketBody = JsonSerializer.Serialize(body, ZendeskJsonContext.Default.ZendeskNewTicketBody);
+            ledger.PendingTicketStage = note is null ? null : stage;
+            ledger.TicketClaim = new Claim(owner, clock.GetUtcNow());
+            if (await store.TrySaveAsync(ledger, cancellationToken))
+            {
+                return await CreateAsync(ledger, task, cancellationToken);
+            }
+
+            ledger = await store.LoadAsync(task.TaskSid, cancellationToken);
+        }
+
+        throw new RetryableException("The task ledger kept changing while resolving its ticket");
+    }
+
+    public List<string> Tags(TaskContext task)
+    {
+        var tags = TagParser.Parse(options.Value.DefaultTags);
+        if (task.Attributes.ValueKind == JsonValueKind.Object && task.Attributes.TryGetProperty("zdCustomTags", out var custom))
+        {
+            tags = TagParser.Normalise(tags.Concat(TagParser.Parse(custom)));
+        }
+
+        return tags;
+    }
+
+    /// <summary>The ticket a caller named, if it exists and can still be updated.</summary>
+    private async Task<ZendeskTicket?> ExistingAsync(long id, CancellationToken cancellationToken)
+    {
+        var response = await ApiCall.SendAsync(() => zendesk.GetTicketAsync(id, cancellationToken), "Zendesk show ticket", cancellationToken);
+        if ((int?)response.StatusCode == 404)
+        {
+            LogUnknownTicket(logger, id, "not found");
+            return null;
+        }
+
+        var ticket = response.IsSuccessStatusCode ? response.Content!.Ticket : throw ApiCall.Failure(response, "Zendesk show ticket");
+        if (ticket.Status == "closed")
+        {
+            LogUnknownTicket(logger, id, "closed");
+            return null;
+        }
+
+        return ticket;
+    }
+
+    private async Task<TaskLedger> CreateAsync(TaskLedger ledger, TaskContext task, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.Deserialize(ledger.PendingTicketBody!, ZendeskJsonContext.Default.ZendeskNewTicketBody)!;
+        var stage = ledger.PendingTicketStage;
+        ZendeskTicket ticket;
+        try
+        {
+            ticket = (await ApiCall.RequireAsync(() => zendesk.CreateTicketAsync(body, "flexzendesk-ticket-" + task.TaskSid, cancellationToken), "Zendesk create ticket", cancellationToken)).Ticket;
+        }
+        catch (RetryableException)
+        {
+            // Let the next attempt replay at once (same body, same key) instead of waiting out our claim.
+            ledger.TicketClaim = ledger.TicketClaim! with { Since = DateTimeOffset.UnixEpoch };
+            await store.TrySaveAsync(ledger, cancellationToken);
+            throw;
+        }
+        catch (PermanentException) when (ledger.TicketClaim is not null)
+        {
+            // Zendesk forgets idempotency keys after a while; the ticket we made may still be there.
+            var found = await ByExternalIdAsync(task.TaskSid, cancellationToken);
+            if (found is null)
+            {
+                throw;
+            }
+
+            ticket = found;
+        }
+
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            ledger.TicketId = ticket.Id;
+            ledger.TicketSource = "created";
+            ledger.RequesterId = ticket.RequesterId;
+            if (stage is not null)
+            {
+                ledger.MarkNoteDone(stage);
+            }
+
+            ledger.TicketClaim = null;
+            ledger.PendingTicketBody = null;
+            ledger.PendingTicketStage = null;
+            if (await store.TrySaveAsync(ledger, cancellationToken))
+            {
+                LogCreated(logger, ticket.Id, task.TaskSid);
+                return ledger;
+            }
+
+            ledger = await store.LoadAsync(task.TaskSid, cancellationToken);
+        }
+
+        throw new RetryableException("The task ledger kept changing while recording the new ticket");
+    }
+
+    private async Task<ZendeskTicket?> ByExternalIdAsync(string taskSid, CancellationToken cancellationToken)
+    {
+        var found = await ApiCall.RequireAsync(() => zendesk.TicketsByExternalIdAsync(taskSid, cancellationToken), "Zendesk tickets by external_id", cancellationToken);
+        return found.Tickets.FirstOrDefault();
+    }
+
+    [LoggerMessage(LogLevel.Information, "Created Zendesk ticket {TicketId} for task {TaskSid}")]
+    private static partial void LogCreated(ILogger logger, long ticketId, string taskSid);
+
+    [LoggerMessage(LogLevel.Information, "zd_ticket_id {TicketId} cannot be used ({Reason}); a new ticket is made if creation is on")]
+    private static partial void LogUnknownTicket(ILogger logger, long ticketId, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Task {TaskSid} has no usable zd_ticket_id and Tickets:CreateTickets is off; nothing logged")]
+    private static partial void LogNotCreating(ILogger logger, string taskSid);
+}

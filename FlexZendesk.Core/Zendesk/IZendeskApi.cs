@@ -1,0 +1,33 @@
+using Refit;
+
+namespace FlexZendesk.Core.Zendesk;
+
+/// <summary>The Zendesk Support API calls FlexZendesk makes. Auth is added by <see cref="ZendeskAuthHandler"/>.</summary>
+public interface IZendeskApi
+{
+    [Get("/api/v2/users/search.json")]
+    Task<IApiResponse<ZendeskUsers>> SearchUsersAsync(string query, CancellationToken cancellationToken);
+
+    /// <summary>Matches on email or external_id, so a replay finds the user it created.</summary>
+    [Post("/api/v2/users/create_or_update.json")]
+    Task<IApiResponse<ZendeskUserResult>> CreateOrUpdateUserAsync([Body] ZendeskUserBody user, CancellationToken cancellationToken);
+
+    [Post("/api/v2/tickets.json")]
+    Task<IApiResponse<ZendeskTicketResult>> CreateTicketAsync([Body] ZendeskNewTicketBody ticket, [Header("Idempotency-Key")] string idempotencyKey, CancellationToken cancellationToken);
+
+    [Get("/api/v2/tickets/{id}.json")]
+    Task<IApiResponse<ZendeskTicketResult>> GetTicketAsync(long id, CancellationToken cancellationToken);
+
+    [Put("/api/v2/tickets/{id}.json")]
+    Task<IApiResponse<ZendeskTicketResult>> UpdateTicketAsync(long id, [Body] ZendeskTicketUpdateBody update, CancellationToken cancellationToken);
+
+    /// <summary>PUT adds tags; POST would replace them.</summary>
+    [Put("/api/v2/tickets/{id}/tags.json")]
+    Task<IApiResponse<ZendeskTags>> AddTagsAsync(long id, [Body] ZendeskTags tags, CancellationToken cancellationToken);
+
+    [Get("/api/v2/tickets.json")]
+    Task<IApiResponse<ZendeskTickets>> TicketsByExternalIdAsync([AliasAs("external_id")] string externalId, CancellationToken cancellationToken);
+
+    [Get("/api/v2/tickets/{id}/comments.json")]
+    Task<IApiResponse<ZendeskComments>> CommentsAsync(long id, CancellationToken cancellationToken);
+}

@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace FlexZendesk.Core.Zendesk;
+
+/// <summary>Settings under <c>Zendesk:</c>.</summary>
+public sealed class ZendeskOptions
+{
+    public const string Section = "Zendesk";
+
+    [Required(ErrorMessage = "Zendesk:BaseUrl is required (https://<subdomain>.zendesk.com).")]
+    [RegularExpression(@"^https?://[^/?#@\s]+/?$", ErrorMessage = "Zendesk:BaseUrl must be scheme and host only, e.g. https://acme.zendesk.com.")]
+    public string BaseUrl { get; set; } = "";
+
+    /// <summary>The agent the API token belongs to; with <see cref="ApiToken"/> it forms <c>{email}/token:{token}</c>.</summary>
+    public string? Email { get; set; }
+
+    /// <summary>Secret; never logged.</summary>
+    public string? ApiToken { get; set; }
+
+    /// <summary>Secret; used instead of Email + ApiToken when set.</summary>
+    public string? OAuthToken { get; set; }
+
+    [Range(1, 120, ErrorMessage = "Zendesk:TimeoutSeconds must be between 1 and 120.")]
+    public int TimeoutSeconds { get; set; } = 10;
+}
+
+public sealed class ZendeskOptionsValidator : IValidateOptions<ZendeskOptions>
+{
+    private readonly ZendeskOptionsDataValidator _data = new();
+
+    public ValidateOptionsResult Validate(string? name, ZendeskOptions options)
+    {
+        var builder = new ValidateOptionsResultBuilder();
+        builder.AddResult(_data.Validate(name, options));
+        if (string.IsNullOrEmpty(options.OAuthToken) && (string.IsNullOrEmpty(options.Email) || string.IsNullOrEmpty(options.ApiToken)))
+        {
+            builder.AddError("Zendesk:Email and Zendesk:ApiToken are required unless Zendesk:OAuthToken is set.");
+        }
+
+        if (options.TimeoutSeconds is < 1 or > 120)
+        {
+            builder.AddError("Zendesk:TimeoutSeconds must be between 1 and 120.");
+        }
+
+        return builder.Build();
+    }
+}
+
+[OptionsValidator]
+internal sealed partial class ZendeskOptionsDataValidator : IValidateOptions<ZendeskOptions>;

@@ -1,0 +1,50 @@
+using FlexZendesk.Core.Ledger;
+using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Tickets;
+using FlexZendesk.Core.Twilio;
+using FlexZendesk.Core.Zendesk;
+using FlexZendesk.Functions.Queues;
+using Microsoft.Extensions.Options;
+using Refit;
+
+namespace FlexZendesk.Functions.Hosting;
+
+public static class ProcessingRegistration
+{
+    /// <summary>The queue side: Zendesk and Twilio clients, the ledger, the processor, and the standalone listener.</summary>
+    public static IServiceCollection AddFlexZendeskProcessing(this IServiceCollection services)
+    {
+        services.AddTransient<ZendeskAuthHandler>();
+        services.AddRefitGeneratedClient<IZendeskApi>(new RefitSettings(new SystemTextJsonContentSerializer(ZendeskJsonContext.Default.Options)))
+            .ConfigureHttpClient((sp, http) =>
+            {
+                var zendesk = sp.GetRequiredService<IOptions<ZendeskOptions>>().Value;
+                http.BaseAddress = new Uri(zendesk.BaseUrl.TrimEnd('/'));
+                http.Timeout = TimeSpan.FromSeconds(zendesk.TimeoutSeconds);
+            })
+            .AddHttpMessageHandler<ZendeskAuthHandler>();
+
+        services.AddTransient<TwilioHostHandler>();
+        services.AddTransient<TwilioAuthHandler>();
+        services.AddRefitGeneratedClient<ITwilioApi>(new RefitSettings(new SystemTextJsonContentSerializer(TwilioJsonContext.Default.Options)))
+            .ConfigureHttpClient(http =>
+            {
+                http.BaseAddress = new Uri("https://api.twilio.com");
+                http.Timeout = TimeSpan.FromSeconds(10);
+            })
+            .AddHttpMessageHandler<TwilioHostHandler>()
+            .AddHttpMessageHandler<TwilioAuthHandler>();
+
+        services.AddSingleton<LedgerStore>();
+        services.AddSingleton<RequesterCache>();
+        services.AddSingleton<RequesterResolver>();
+        services.AddSingleton<NoteBuilder>();
+        services.AddSingleton<TicketResolver>();
+        services.AddSingleton<NoteLogger>();
+        services.AddSingleton<TaskWriteBack>();
+        services.AddSingleton<FlexEventProcessor>();
+        services.AddSingleton<FlexMessageHandler>();
+        services.AddHostedService<QueueListener>();
+        return services;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using FlexZendesk.Core.Events;
+using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Queues;
+
+namespace FlexZendesk.Functions.Queues;
+
+/// <summary>One queue message through the processor, for both the host invocation and the standalone listener.</summary>
+public sealed partial class FlexMessageHandler(FlexEventProcessor processor, ILogger<FlexMessageHandler> logger)
+{
+    public async Task<HandlingResult> HandleAsync(string message, string messageId, long dequeueCount, CancellationToken cancellationToken)
+    {
+        FlexEventEnvelope envelope;
+        try
+        {
+            envelope = EventQueueWriter.Deserialize(System.Text.Encoding.UTF8.GetBytes(message));
+        }
+        catch (JsonException ex)
+        {
+            var reason = $"not an event envelope ({ex.Message})";
+            LogPoison(logger, messageId, reason);
+            return new(HandlingStatus.Poison, reason, null, [$"Message {messageId} is {reason}; moved to the poison queue"]);
+        }
+
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["EventId"] = envelope.Id,
+            ["TaskSid"] = envelope.TaskSid,
+            ["MessageId"] = messageId,
+        });
+        try
+        {
+            var outcome = await processor.ProcessAsync(envelope, cancellationToken);
+            LogProcessed(logger, envelope.EventType, envelope.Id, outcome.Done, outcome.Detail);
+            return new(HandlingStatus.Completed, outcome.Detail, null, [$"{envelope.EventType} {envelope.Id}: {outcome.Detail}"]);
+        }
+        catch (PermanentException ex)
+        {
+            LogPermanent(logger, envelope.EventType, envelope.Id, envelope.TaskSid, ex.Message);
+            return new(HandlingStatus.Completed, ex.Message, null, [$"{envelope.EventType} {envelope.Id}: permanent failure, not retried: {ex.Message}"]);
+        }
+        catch (RetryableException ex)
+        {
+            LogRetry(logger, envelope.EventType, envelope.Id, envelope.TaskSid, dequeueCount, ex.Message);
+            return new(HandlingStatus.Retry, ex.Message, ex.RetryAfter, [$"{envelope.EventType} {envelope.Id}: will retry (delivery {dequeueCount}): {ex.Message}"]);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Processed {EventType} {EventId} (effects: {Done}): {Detail}")]
+    private static partial void LogProcessed(ILogger logger, string eventType, string eventId, bool done, string detail);
+
+    [LoggerMessage(LogLevel.Warning, "Gave up on {EventType} {EventId} for task {TaskSid}, a retry cannot fix it: {Reason}")]
+    private static partial void LogPermanent(ILogger logger, string eventType, string eventId, string? taskSid, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Will retry {EventType} {EventId} for task {TaskSid} (delivery {DequeueCount}): {Reason}")]
+    private static partial void LogRetry(ILogger logger, string eventType, string eventId, string? taskSid, long dequeueCount, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Poison message {MessageId}: {Reason}")]
+    private static partial void LogPoison(ILogger logger, string messageId, string reason);
+}

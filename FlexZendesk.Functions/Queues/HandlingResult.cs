@@ -1,0 +1,16 @@
+namespace FlexZendesk.Functions.Queues;
+
+public enum HandlingStatus
+{
+    /// <summary>Done, nothing to do, or permanently refused (logged): delete the message.</summary>
+    Completed,
+
+    /// <summary>A retry can succeed: leave the message for another delivery.</summary>
+    Retry,
+
+    /// <summary>The message can never be processed (not an envelope): straight to the poison queue.</summary>
+    Poison,
+}
+
+/// <param name="Logs">Lines for the Functions host's invocation log.</param>
+public sealed record HandlingResult(HandlingStatus Status, string Reason, TimeSpan? RetryAfter, IReadOnlyList<string> Logs);
