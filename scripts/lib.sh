@@ -31,7 +31,7 @@ start_azurite() {
   ensure_azurite
   local blob queue table
   blob=$(free_port); queue=$(free_port); table=$(free_port)
-  node "$azurite_js" --silent --inMemoryPersistence --skipApiVersionCheck --disableProductStyleUrl \
+  node "$azurite_js" --silent --disableTelemetry --inMemoryPersistence --skipApiVersionCheck --disableProductStyleUrl \
     --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
     --tableHost 127.0.0.1 --tablePort "$table" >/dev/null 2>&1 &
   AZURITE_PID=$!

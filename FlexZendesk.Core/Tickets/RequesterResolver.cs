@@ -12,12 +12,13 @@ namespace FlexZendesk.Core.Tickets;
 public sealed class RequesterResolver(IZendeskApi zendesk, RequesterCache cache, IOptions<TicketOptions> tickets)
 {
     /// <summary>The requester's id, or null to let Zendesk use the API user (unknown caller, user creation off).</summary>
-    public async Task<long?> ResolveAsync(TaskContext task, CancellationToken cancellationToken)
+    /// <param name="trustCache">False after Zendesk refused a cached id (user deleted or merged): search again.</param>
+    public async Task<long?> ResolveAsync(TaskContext task, bool trustCache, CancellationToken cancellationToken)
     {
-        var (kind, value) = task.Phone is { } phone ? ("phone", phone) : task.Email is { } email ? ("email", email) : ("", (string?)null);
+        var (kind, value) = Identity(task);
         if (value is not null)
         {
-            if (await cache.FindAsync(kind, value, cancellationToken) is { } cached)
+            if (trustCache && await cache.FindAsync(kind, value, cancellationToken) is { } cached)
             {
                 return cached;
             }
@@ -50,4 +51,7 @@ public sealed class RequesterResolver(IZendeskApi zendesk, RequesterCache cache,
 
         return created.User.Id;
     }
+
+    private static (string Kind, string? Value) Identity(TaskContext task) =>
+        task.Phone is { } phone ? ("phone", phone) : task.Email is { } email ? ("email", email) : ("", null);
 }

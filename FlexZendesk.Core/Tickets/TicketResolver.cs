@@ -25,6 +25,7 @@ public sealed partial class TicketResolver(
     public async Task<TaskLedger> EnsureAsync(TaskLedger ledger, TaskContext task, string? stage, Func<Task<string>>? firstNote, string owner, CancellationToken cancellationToken)
     {
         var timeout = TimeSpan.FromSeconds(ledgerOptions.Value.ClaimTimeoutSeconds);
+        var trustCache = true;
         for (var attempt = 0; attempt < 10; attempt++)
         {
             if (ledger.TicketId is not null)
@@ -40,7 +41,17 @@ public sealed partial class TicketResolver(
                     continue;
                 }
 
-                return await CreateAsync(ledger, task, cancellationToken);
+                try
+                {
+                    return await CreateAsync(ledger, task, cancellationToken);
+                }
+                catch (PermanentException ex) when (trustCache && ex.Message.Contains("requester", StringComparison.OrdinalIgnoreCase))
+                {
+                    // A cached requester Zendesk no longer knows (deleted or merged): resolve again, uncached.
+                    trustCache = false;
+                    ledger = await store.LoadAsync(task.TaskSid, cancellationToken);
+                    continue;
+                }
             }
 
             if (task.RequestedTicketId is { } requested && await ExistingAsync(requested, cancellationToken) is { } existing)
@@ -64,7 +75,7 @@ public sealed partial class TicketResolver(
                 return ledger;
             }
 
-            var requester = await requesters.ResolveAsync(task, cancellationToken);
+            var requester = await requesters.ResolveAsync(task, trustCache, cancellationToken);
             var description = Template.Render(options.Value.Description, task, singleLine: false);
             var note = firstNote is null ? null : await firstNote();
             var body = new ZendeskNewTicketBody(new ZendeskNewTicket(
@@ -78,7 +89,7 @@ public sealed partial class TicketResolver(
             ledger.TicketClaim = new Claim(owner, clock.GetUtcNow());
             if (await store.TrySaveAsync(ledger, cancellationToken))
             {
-                return await CreateAsync(ledger, task, cancellationToken);
+                continue;
             }
 
             ledger = await store.LoadAsync(task.TaskSid, cancellationToken);
@@ -125,7 +136,7 @@ public sealed partial class TicketResolver(
         ZendeskTicket ticket;
         try
         {
-            ticket = (await ApiCall.RequireAsync(() => zendesk.CreateTicketAsync(body, "flexzendesk-ticket-" + task.TaskSid, cancellationToken), "Zendesk create ticket", cancellationToken)).Ticket;
+            ticket = (await ApiCall.RequireAsync(() => zendesk.CreateTicketAsync(body, IdempotencyKey(task.TaskSid, ledger.PendingTicketBody!), cancellationToken), "Zendesk create ticket", cancellationToken)).Ticket;
         }
         catch (RetryableException)
         {
@@ -140,6 +151,11 @@ public sealed partial class TicketResolver(
             var found = await ByExternalIdAsync(task.TaskSid, cancellationToken);
             if (found is null)
             {
+                // Refused for good: release the claim so a later event can resolve afresh.
+                ledger.TicketClaim = null;
+                ledger.PendingTicketBody = null;
+                ledger.PendingTicketStage = null;
+                await store.TrySaveAsync(ledger, cancellationToken);
                 throw;
             }
 
@@ -170,6 +186,10 @@ public sealed partial class TicketResolver(
 
         throw new RetryableException("The task ledger kept changing while recording the new ticket");
     }
+
+    /// <summary>Same task and same body, same key: a replay. A rebuilt body (new requester) gets a new key.</summary>
+    private static string IdempotencyKey(string taskSid, string body) =>
+        $"flexzendesk-ticket-{taskSid}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(body)))[..16]}";
 
     private async Task<ZendeskTicket?> ByExternalIdAsync(string taskSid, CancellationToken cancellationToken)
     {

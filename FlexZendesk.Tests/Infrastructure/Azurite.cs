@@ -41,7 +41,7 @@ internal sealed class Azurite : IAsyncDisposable
         };
         foreach (var argument in new[]
                  {
-                     ScriptPath, "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl",
+                     ScriptPath, "--silent", "--disableTelemetry", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl",
                      "--blobHost", "127.0.0.1", "--blobPort", $"{_ports[0]}",
                      "--queueHost", "127.0.0.1", "--queuePort", $"{_ports[1]}",
                      "--tableHost", "127.0.0.1", "--tablePort", $"{_ports[2]}",

@@ -4,6 +4,7 @@ using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Queues;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace FlexZendesk.Tests.Infrastructure;
 
@@ -79,6 +80,11 @@ internal sealed class FunctionsApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (Environment.GetEnvironmentVariable("FLEXZENDESK_TEST_LOGS") == "1")
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(new ProgressLoggerProvider()).SetMinimumLevel(LogLevel.Debug));
         }
     }
 }

@@ -15,7 +15,6 @@ internal sealed class SandboxServer : IAsyncDisposable
 {
     public const string ZendeskEmail = "agent@example.test";
     public const string ZendeskToken = "test-zendesk-token-not-real";
-    public const string TwilioToken = "test-twilio-rest-token-not-real";
     public const string ControlKey = "test-sandbox-key";
 
     private readonly WebApplication _app;
@@ -41,7 +40,7 @@ internal sealed class SandboxServer : IAsyncDisposable
             o.ZendeskEmail = ZendeskEmail;
             o.ZendeskApiToken = ZendeskToken;
             o.TwilioAccountSid = FunctionsApp.AccountSid;
-            o.TwilioAuthToken = TwilioToken;
+            o.TwilioAuthToken = FunctionsApp.AuthToken; // one auth token signs webhooks and authenticates REST calls
             o.ControlKey = ControlKey;
         });
         await app.StartAsync();
@@ -52,7 +51,7 @@ internal sealed class SandboxServer : IAsyncDisposable
     /// <summary>An HTTP client authenticated as the app is: Zendesk token or Twilio account credentials.</summary>
     public HttpClient ZendeskClient(string? token = null) => Authenticated($"{ZendeskEmail}/token:{token ?? ZendeskToken}");
 
-    public HttpClient TwilioClient() => Authenticated($"{FunctionsApp.AccountSid}:{TwilioToken}");
+    public HttpClient TwilioClient() => Authenticated($"{FunctionsApp.AccountSid}:{FunctionsApp.AuthToken}");
 
     public async Task ResetAsync()
     {

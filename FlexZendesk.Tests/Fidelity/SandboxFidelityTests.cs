@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using FlexZendesk.Tests.Infrastructure;
 
-namespace FlexZendesk.Tests.Sandbox;
+namespace FlexZendesk.Tests.Fidelity;
 
 /// <summary>The stand-in must answer as the real APIs document, or tests against it prove nothing.</summary>
 public sealed class SandboxFidelityTests

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text.Json;
+
+namespace FlexZendesk.Tests.Infrastructure;
+
+/// <summary>
+/// One app with the standalone listener on, driven like production: signed TaskRouter callbacks in, Zendesk and
+/// Twilio effects read back from the sandbox's state.
+/// </summary>
+internal sealed class FlexScenario : IAsyncDisposable
+{
+    public const string WorkspaceSid = FunctionsApp.WorkspaceSid;
+
+    private readonly HttpClient _client;
+    private int _eventNumber;
+
+    public FlexScenario(IDictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Queues:Listen"] = "true",
+            ["Queues:VisibilityTimeoutSeconds"] = "0.5",
+            ["Queues:MaxPollingIntervalSeconds"] = "0.1",
+            ["Ledger:ClaimTimeoutSeconds"] = "5",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        App = new FunctionsApp(settings);
+        _client = App.CreateClient();
+    }
+
+    public FunctionsApp App { get; }
+
+    public static SandboxServer Remote => TestEnvironment.Sandbox;
+
+    public static string NewTaskSid() => "WT" + Guid.NewGuid().ToString("N");
+
+    public static string Attributes(object attributes) => JsonSerializer.Serialize(attributes);
+
+    /// <summary>Creates the task in the sandbox's TaskRouter so write-back has something to write to.</summary>
+    public static Task SeedTaskAsync(string taskSid, string attributes) =>
+        Remote.PostControlAsync("/_sandbox/tasks", new { sid = taskSid, workspace_sid = WorkspaceSid, attributes });
+
+    /// <summary>Sends one signed TaskRouter event; the same <paramref name="eventSid"/> makes a duplicate delivery.</summary>
+    public async Task SendAsync(string eventType, string taskSid, string attributes, string? eventSid = null, string channel = "voice")
+    {
+        var sid = eventSid ?? "EV" + Guid.NewGuid().ToString("N");
+        var fields = TaskRouterSamples.Event(eventType, sid, attributes)
+            .Select(f => f.Key switch
+            {
+                "TaskSid" or "ResourceSid" => new KeyValuePair<string, string>(f.Key, taskSid),
+                "TaskChannelUniqueName" => new(f.Key, channel),
+                "EventDescription" => new(f.Key, $"{eventType} #{Interlocked.Increment(ref _eventNumber)}"),
+                _ => f,
+            })
+            .Append(new("WorkerName", "Alice"))
+            .ToList();
+        using var response = await _client.SendAsync(App.Signer.Form("/api/taskrouter/events", fields));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Waits until the queue is drained and the sandbox has been quiet for a moment.</summary>
+    public async Task DrainAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var lastCount = -1;
+        var quietSince = DateTime.UtcNow;
+        while (DateTime.UtcNow < deadline)
+        {
+            var properties = (await App.Queue.GetPropertiesAsync()).Value;
+            var requests = (await Remote.StateAsync()).GetProperty("requests").GetArrayLength();
+            if (requests != lastCount || properties.ApproximateMessagesCount > 0)
+            {
+                lastCount = requests;
+                quietSince = DateTime.UtcNow;
+            }
+            else if (DateTime.UtcNow - quietSince > TimeSpan.FromSeconds(1.5))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("the queue did not drain in time");
+    }
+
+    public static async Task<List<JsonElement>> TicketsAsync() =>
+        [.. (await Remote.StateAsync()).GetProperty("tickets").EnumerateArray()];
+
+    public static async Task<JsonElement> TicketForAsync(string taskSid) =>
+        (await TicketsAsync()).Single(t => t.GetProperty("external_id").GetString() == taskSid);
+
+    public static IEnumerable<string> Comments(JsonElement ticket) =>
+        ticket.GetProperty("comments").EnumerateArray().Select(c => c.GetProperty("body").GetString()!);
+
+    public static List<string> Tags(JsonElement ticket) =>
+        [.. ticket.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!)];
+
+    /// <summary>How many notes carry the marker of this task and stage: exactly-once means 1.</summary>
+    public static int NotesFor(JsonElement ticket, string taskSid, string stage) =>
+        Comments(ticket).Count(c => c.Contains($"[FlexZendesk {taskSid} {stage}]", StringComparison.Ordinal));
+
+    public static async Task<List<JsonElement>> ZendeskRequestsAsync() =>
+        [.. (await Remote.StateAsync()).GetProperty("requests").EnumerateArray().Where(r => r.GetProperty("api").GetString() == "zendesk")];
+
+    public static async Task<string> TaskAttributesAsync(string taskSid) =>
+        (await Remote.StateAsync()).GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("sid").GetString() == taskSid).GetProperty("attributes").GetString()!;
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await App.DisposeAsync();
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using FlexZendesk.Tests.Infrastructure;
+using static FlexZendesk.Tests.Infrastructure.FlexScenario;
+
+namespace FlexZendesk.Tests.Processing;
+
+/// <summary>Whole task lifecycles through the real queue, listener, ledger and sandbox, with Zendesk calls counted.</summary>
+public sealed class TicketLifecycleTests
+{
+    private FlexScenario _scenario = null!;
+
+    [OneTimeSetUp]
+    public void Start() => _scenario = new FlexScenario();
+
+    [OneTimeTearDown]
+    public async Task Stop() => await _scenario.DisposeAsync();
+
+    [SetUp]
+    public Task Reset() => Remote.ResetAsync();
+
+    private async Task<string> LifecycleAsync(object attributes)
+    {
+        var taskSid = NewTaskSid();
+        var json = Attributes(attributes);
+        await SeedTaskAsync(taskSid, json);
+        foreach (var eventType in new[] { "task.created", "reservation.accepted", "task.completed" })
+        {
+            await _scenario.SendAsync(eventType, taskSid, json);
+            await _scenario.DrainAsync();
+        }
+
+        return taskSid;
+    }
+
+    [Test]
+    public async Task NewCallerGetsOneTicketWithTagsNotesAndScreenPop()
+    {
+        var taskSid = await LifecycleAsync(new { from = "+14155550100", zd_ticket_id = "", zdCustomTags = "[vip billing ]", channelType = "voice" });
+
+        var ticket = await TicketForAsync(taskSid);
+        var state = await Remote.StateAsync();
+        var requester = state.GetProperty("users").EnumerateArray().Single();
+        var attributes = JsonDocument.Parse(await TaskAttributesAsync(taskSid)).RootElement;
+        var calls = await ZendeskRequestsAsync();
+        TestContext.Progress.WriteLine($"Zendesk calls, new caller: {calls.Count} ({string.Join(", ", calls.Select(c => c.GetProperty("method").GetString() + " " + c.GetProperty("path").GetString()))})");
+        Assert.Multiple(() =>
+        {
+            Assert.That(state.GetProperty("tickets").GetArrayLength(), Is.EqualTo(1));
+            Assert.That(ticket.GetProperty("subject").GetString(), Is.EqualTo("voice contact from +14155550100"));
+            Assert.That(Tags(ticket), Is.EquivalentTo(new[] { "twilio_flex", "vip", "billing" }));
+            Assert.That(requester.GetProperty("phone").GetString(), Is.EqualTo("+14155550100"));
+            Assert.That(ticket.GetProperty("requester_id").GetInt64(), Is.EqualTo(requester.GetProperty("id").GetInt64()));
+            Assert.That(NotesFor(ticket, taskSid, "accepted"), Is.EqualTo(1));
+            Assert.That(NotesFor(ticket, taskSid, "completed"), Is.EqualTo(1));
+            Assert.That(ticket.GetProperty("comments").EnumerateArray().All(c => !c.GetProperty("public").GetBoolean()), Is.True, "notes are internal");
+            Assert.That(attributes.GetProperty("zd_ticket_id").GetString(), Is.EqualTo(ticket.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(attributes.GetProperty("zd_user_id").GetString(), Is.EqualTo(requester.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(attributes.GetProperty("zdCustomTags").GetString(), Is.EqualTo("[vip billing ]"), "write-back merges, never replaces");
+            Assert.That(calls, Has.Count.EqualTo(4), "search user, create user, create ticket with the accepted note, completed note");
+        });
+    }
+
+    [Test]
+    public async Task KnownCallerIsFoundNotCreated()
+    {
+        var user = await Remote.PostControlAsync("/_sandbox/users", new { name = "Known Caller", phone = "+14155550111" });
+        var taskSid = await LifecycleAsync(new { from = "+14155550111", zd_ticket_id = "" });
+
+        var ticket = await TicketForAsync(taskSid);
+        var calls = await ZendeskRequestsAsync();
+        TestContext.Progress.WriteLine($"Zendesk calls, known caller: {calls.Count}");
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await Remote.StateAsync()).GetProperty("users").GetArrayLength(), Is.EqualTo(1));
+            Assert.That(ticket.GetProperty("requester_id").GetInt64(), Is.EqualTo(user.GetProperty("user").GetProperty("id").GetInt64()));
+            Assert.That(calls, Has.Count.EqualTo(3), "search user, create ticket with the accepted note, completed note");
+        });
+    }
+
+    [Test]
+    public async Task ValidTicketNumberIsReusedAndGetsTagsAndNotes()
+    {
+        await Remote.PostControlAsync("/_sandbox/users", new { name = "Caller", phone = "+14155550122" });
+        var existing = (await Remote.PostControlAsync("/_sandbox/tickets", new { subject = "Earlier issue", status = "open", tags = new[] { "existing" } })).GetProperty("ticket").GetProperty("id").GetInt64();
+        var taskSid = await LifecycleAsync(new { from = "+14155550122", zd_ticket_id = existing.ToString(System.Globalization.CultureInfo.InvariantCulture), zdCustomTags = new[] { "VIP", "Refund Request" } });
+
+        var tickets = await TicketsAsync();
+        var ticket = tickets.Single();
+        var calls = await ZendeskRequestsAsync();
+        TestContext.Progress.WriteLine($"Zendesk calls, valid zd_ticket_id: {calls.Count}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(ticket.GetProperty("id").GetInt64(), Is.EqualTo(existing));
+            Assert.That(Tags(ticket), Is.EquivalentTo(new[] { "existing", "twilio_flex", "vip", "refund_request" }), "added, not replaced");
+            Assert.That(NotesFor(ticket, taskSid, "accepted"), Is.EqualTo(1));
+            Assert.That(NotesFor(ticket, taskSid, "completed"), Is.EqualTo(1));
+            Assert.That(calls, Has.Count.EqualTo(3), "show ticket, accepted note with tags, completed note");
+        });
+    }
+
+    [TestCase("")]
+    [TestCase("abc")]
+    [TestCase("999999999")]
+    [TestCase(" 12 34 ")]
+    public async Task UnusableTicketNumberMakesANewTicket(string typed)
+    {
+        var taskSid = await LifecycleAsync(new { from = "+14155550133", zd_ticket_id = typed });
+        var ticket = await TicketForAsync(taskSid);
+        Assert.That((await TicketsAsync()), Has.Count.EqualTo(1));
+        Assert.That(NotesFor(ticket, taskSid, "completed"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task ClosedTicketNumberMakesANewTicket()
+    {
+        await Remote.PostControlAsync("/_sandbox/users", new { name = "Caller" });
+        var closed = (await Remote.PostControlAsync("/_sandbox/tickets", new { subject = "Old", status = "closed" })).GetProperty("ticket").GetProperty("id").GetInt64();
+        var taskSid = await LifecycleAsync(new { from = "+14155550144", zd_ticket_id = closed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var ticket = await TicketForAsync(taskSid);
+        Assert.That(ticket.GetProperty("id").GetInt64(), Is.Not.EqualTo(closed));
+    }
+
+    [TestCase("""["Gold","support tier2"]""", new[] { "twilio_flex", "gold", "support_tier2" })]
+    [TestCase("\"[\\\"Gold\\\",\\\"Silver\\\"]\"", new[] { "twilio_flex", "gold", "silver" })]
+    [TestCase("\"[gold silver ]\"", new[] { "twilio_flex", "gold", "silver" })]
+    [TestCase("\"gold, silver bronze\"", new[] { "twilio_flex", "gold", "silver", "bronze" })]
+    public async Task CustomTagsInEveryFormatReachTheTicket(string zdCustomTagsJson, string[] expected)
+    {
+        var attributes = $$"""{"from":"+14155550155","zdCustomTags":{{zdCustomTagsJson}}}""";
+        var taskSid = NewTaskSid();
+        await SeedTaskAsync(taskSid, attributes);
+        await _scenario.SendAsync("reservation.accepted", taskSid, attributes);
+        await _scenario.DrainAsync();
+        Assert.That(Tags(await TicketForAsync(taskSid)), Is.EquivalentTo(expected));
+    }
+}
