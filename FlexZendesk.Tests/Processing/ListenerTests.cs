@@ -1,0 +1,51 @@
+using FlexZendesk.Tests.Infrastructure;
+using static FlexZendesk.Tests.Infrastructure.FlexScenario;
+
+namespace FlexZendesk.Tests.Processing;
+
+/// <summary>The standalone listener keeps the queue trigger's retry and poison semantics.</summary>
+public sealed class ListenerTests
+{
+    [SetUp]
+    public Task Reset() => Remote.ResetAsync();
+
+    [Test]
+    public async Task FailingMessageIsRetriedThenPoisonedAfterMaxDequeueCount()
+    {
+        await using var scenario = new FlexScenario(new Dictionary<string, string?> { ["Queues:MaxDequeueCount"] = "3" });
+        await Remote.PostControlAsync("/_sandbox/faults", new { api = "zendesk", mode = "status", status = 500 });
+        var taskSid = NewTaskSid();
+        await scenario.SendAsync("reservation.accepted", taskSid, Attributes(new { from = "+14155550500" }));
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && !(await scenario.App.PoisonQueue.ExistsAsync()).Value)
+        {
+            await Task.Delay(200);
+        }
+
+        var poisoned = (await scenario.App.PoisonQueue.PeekMessagesAsync()).Value;
+        var attempts = (await ZendeskRequestsAsync()).Count(r => r.GetProperty("status").GetInt32() == 500);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(poisoned, Has.Length.EqualTo(1));
+            Assert.That(poisoned[0].Body.ToString(), Does.Contain(taskSid));
+            Assert.That(attempts, Is.EqualTo(3), "one Zendesk attempt per delivery");
+            Assert.That((await scenario.App.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task TransientFailureIsRetriedToSuccess()
+    {
+        await using var scenario = new FlexScenario();
+        await Remote.PostControlAsync("/_sandbox/faults", new { api = "zendesk", mode = "status", status = 503, count = 2 });
+        var taskSid = NewTaskSid();
+        var attributes = Attributes(new { from = "+14155550501" });
+        await SeedTaskAsync(taskSid, attributes);
+        await scenario.SendAsync("reservation.accepted", taskSid, attributes);
+        await scenario.DrainAsync();
+
+        Assert.That(NotesFor(await TicketForAsync(taskSid), taskSid, "accepted"), Is.EqualTo(1));
+        Assert.That((await scenario.App.PoisonQueue.ExistsAsync()).Value, Is.False);
+    }
+}

@@ -1,0 +1,101 @@
+using FlexZendesk.Tests.Infrastructure;
+using static FlexZendesk.Tests.Infrastructure.FlexScenario;
+
+namespace FlexZendesk.Tests.Processing;
+
+/// <summary>What the notes carry, and which stages get one.</summary>
+public sealed class NoteContentTests
+{
+    [SetUp]
+    public Task Reset() => Remote.ResetAsync();
+
+    [Test]
+    public async Task ChatTaskCompletionNoteCarriesTheTranscript()
+    {
+        await using var scenario = new FlexScenario();
+        var taskSid = NewTaskSid();
+        const string conversation = "CH0123456789abcdef0123456789abcdef";
+        await Remote.PostControlAsync($"/_sandbox/conversations/{conversation}/messages", new { author = "customer", body = "My order never arrived" });
+        await Remote.PostControlAsync($"/_sandbox/conversations/{conversation}/messages", new { author = "alice", body = "Sorry! Refunding now." });
+        var attributes = Attributes(new { from = "+14155550300", conversationSid = conversation, channelType = "chat" });
+        await SeedTaskAsync(taskSid, attributes);
+
+        await scenario.SendAsync("reservation.accepted", taskSid, attributes, channel: "chat");
+        await scenario.SendAsync("task.completed", taskSid, attributes, channel: "chat");
+        await scenario.DrainAsync();
+
+        var completed = Comments(await TicketForAsync(taskSid)).Single(c => c.Contains($"{taskSid} completed]", StringComparison.Ordinal));
+        Assert.That(completed, Does.Contain("Transcript:").And.Contain("customer: My order never arrived").And.Contain("alice: Sorry! Refunding now."));
+    }
+
+    [Test]
+    public async Task NotesCarryTheRecordingLink()
+    {
+        await using var scenario = new FlexScenario();
+        var segmentTask = NewTaskSid();
+        var segment = Attributes(new { from = "+14155550301", conversations = new { segment_link = "https://recordings.example.test/segment/1" } });
+        var callTask = NewTaskSid();
+        const string call = "CA0123456789abcdef0123456789abcdef";
+        var recording = await Remote.PostControlAsync($"/_sandbox/calls/{call}/recordings", new { duration = 42 });
+        var callAttributes = Attributes(new { from = "+14155550302", call_sid = call });
+        await SeedTaskAsync(segmentTask, segment);
+        await SeedTaskAsync(callTask, callAttributes);
+
+        await scenario.SendAsync("task.completed", segmentTask, segment);
+        await scenario.SendAsync("task.completed", callTask, callAttributes);
+        await scenario.DrainAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(Comments(await TicketForAsync(segmentTask)), Has.Some.Contains("Recording: https://recordings.example.test/segment/1"));
+            Assert.That(Comments(await TicketForAsync(callTask)), Has.Some.Contains($"/Recordings/{recording.GetProperty("sid").GetString()}"));
+        });
+    }
+
+    [Test]
+    public async Task OnlyConfiguredStagesGetNotes()
+    {
+        await using var scenario = new FlexScenario(new Dictionary<string, string?> { ["Notes:Stages"] = "completed", ["Notes:IncludeRecording"] = "false" });
+        var taskSid = NewTaskSid();
+        var attributes = Attributes(new { from = "+14155550303", conversations = new { segment_link = "https://recordings.example.test/2" } });
+        await SeedTaskAsync(taskSid, attributes);
+        foreach (var eventType in new[] { "task.created", "reservation.accepted", "task.wrapup", "task.completed" })
+        {
+            await scenario.SendAsync(eventType, taskSid, attributes);
+            await scenario.DrainAsync();
+        }
+
+        var ticket = await TicketForAsync(taskSid);
+        Assert.Multiple(() =>
+        {
+            Assert.That(NotesFor(ticket, taskSid, "accepted"), Is.Zero, "ticket made at accepted, without a note");
+            Assert.That(NotesFor(ticket, taskSid, "wrapup"), Is.Zero);
+            Assert.That(NotesFor(ticket, taskSid, "completed"), Is.EqualTo(1));
+            Assert.That(Comments(ticket), Has.None.Contains("Recording: "), "Notes:IncludeRecording=false");
+        });
+    }
+
+    [Test]
+    public async Task TicketCreationOffLogsNothingForUnknownTickets()
+    {
+        await using var scenario = new FlexScenario(new Dictionary<string, string?> { ["Tickets:CreateTickets"] = "false" });
+        var taskSid = NewTaskSid();
+        var attributes = Attributes(new { from = "+14155550304", zd_ticket_id = "" });
+        await SeedTaskAsync(taskSid, attributes);
+        await scenario.SendAsync("reservation.accepted", taskSid, attributes);
+        await scenario.SendAsync("task.completed", taskSid, attributes);
+        await scenario.DrainAsync();
+        Assert.That(await TicketsAsync(), Is.Empty);
+    }
+
+    [Test]
+    public async Task ChannelFilterSkipsOtherChannels()
+    {
+        await using var scenario = new FlexScenario(new Dictionary<string, string?> { ["Flex:TaskChannels"] = "chat" });
+        var taskSid = NewTaskSid();
+        var attributes = Attributes(new { from = "+14155550305" });
+        await scenario.SendAsync("reservation.accepted", taskSid, attributes, channel: "voice");
+        await scenario.DrainAsync();
+        Assert.That(await TicketsAsync(), Is.Empty);
+    }
+}
