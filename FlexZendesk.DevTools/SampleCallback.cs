@@ -7,17 +7,19 @@ namespace FlexZendesk.DevTools;
 /// <summary>Sends one TaskRouter event callback signed exactly as Twilio signs it.</summary>
 internal static class SampleCallback
 {
+    public const string DefaultWorkspaceSid = "WS00000000000000000000000000000000";
     private const string Path = "/api/taskrouter/events";
+    private const string SampleAttributes = """{"from":"+14155550100","channelType":"voice","zd_ticket_id":"","zdCustomTags":"[vip billing]"}""";
 
-    public static async Task<int> SendAsync(DevSettings settings, string eventType)
+    public static async Task<int> SendAsync(DevSettings settings, string eventType, string? taskSid = null, string attributes = SampleAttributes)
     {
         var now = DateTimeOffset.UtcNow;
-        var taskSid = "WT" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        taskSid ??= "WT" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         List<KeyValuePair<string, string>> fields =
         [
             new("EventType", eventType),
             new("AccountSid", settings.AccountSid),
-            new("WorkspaceSid", settings.WorkspaceSid ?? "WS00000000000000000000000000000000"),
+            new("WorkspaceSid", settings.WorkspaceSid ?? DefaultWorkspaceSid),
             new("EventDescription", $"Sample {eventType} from FlexZendesk.DevTools"),
             new("ResourceType", "task"),
             new("ResourceSid", taskSid),
@@ -25,7 +27,8 @@ internal static class SampleCallback
             new("Timestamp", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
             new("TimestampMs", now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
             new("TaskSid", taskSid),
-            new("TaskAttributes", """{"from":"+14155550100","channelType":"voice","zd_ticket_id":"","zdCustomTags":"[vip billing]"}"""),
+            new("TaskAttributes", attributes),
+            new("WorkerName", "Alice"),
             new("TaskChannelUniqueName", "voice"),
             new("TaskQueueName", "Everyone"),
         ];

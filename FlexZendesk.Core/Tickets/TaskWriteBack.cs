@@ -44,7 +44,7 @@ public sealed partial class TaskWriteBack(ITwilioApi twilio, LedgerStore store, 
             }
 
             var write = await ApiCall.SendAsync(
-                () => twilio.UpdateTaskAsync(workspace, task.TaskSid, new() { ["Attributes"] = attributes.ToJsonString() }, read.Headers.ETag?.Tag ?? "*", cancellationToken),
+                () => twilio.UpdateTaskAsync(workspace, task.TaskSid, new() { ["Attributes"] = Serialize(attributes) }, read.Headers.ETag?.Tag ?? "*", cancellationToken),
                 "Twilio update task",
                 cancellationToken);
             if (write.IsSuccessStatusCode)
@@ -71,6 +71,18 @@ public sealed partial class TaskWriteBack(ITwilioApi twilio, LedgerStore store, 
         }
 
         throw new RetryableException("The task ledger kept changing while recording the write-back");
+    }
+
+    /// <summary>Without re-escaping '+', quotes or non-ASCII as \uXXXX: the attributes stay as Flex wrote them.</summary>
+    private static string Serialize(JsonObject attributes)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            attributes.WriteTo(writer);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private static JsonObject? Parse(string? attributes)

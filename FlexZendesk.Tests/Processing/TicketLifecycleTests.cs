@@ -40,7 +40,8 @@ public sealed class TicketLifecycleTests
         var ticket = await TicketForAsync(taskSid);
         var state = await Remote.StateAsync();
         var requester = state.GetProperty("users").EnumerateArray().Single();
-        var attributes = JsonDocument.Parse(await TaskAttributesAsync(taskSid)).RootElement;
+        var rawAttributes = await TaskAttributesAsync(taskSid);
+        var attributes = JsonDocument.Parse(rawAttributes).RootElement;
         var calls = await ZendeskRequestsAsync();
         TestContext.Progress.WriteLine($"Zendesk calls, new caller: {calls.Count} ({string.Join(", ", calls.Select(c => c.GetProperty("method").GetString() + " " + c.GetProperty("path").GetString()))})");
         Assert.Multiple(() =>
@@ -56,6 +57,7 @@ public sealed class TicketLifecycleTests
             Assert.That(attributes.GetProperty("zd_ticket_id").GetString(), Is.EqualTo(ticket.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)));
             Assert.That(attributes.GetProperty("zd_user_id").GetString(), Is.EqualTo(requester.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)));
             Assert.That(attributes.GetProperty("zdCustomTags").GetString(), Is.EqualTo("[vip billing ]"), "write-back merges, never replaces");
+            Assert.That(rawAttributes, Does.Contain("\"from\":\"+14155550100\""), "written back without re-escaping");
             Assert.That(calls, Has.Count.EqualTo(4), "search user, create user, create ticket with the accepted note, completed note");
         });
     }

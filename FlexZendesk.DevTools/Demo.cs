@@ -1,0 +1,80 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FlexZendesk.DevTools;
+
+/// <summary>
+/// The README demo: an inbound call's lifecycle (created → accepted → completed, empty zd_ticket_id, custom tags)
+/// sent as signed TaskRouter callbacks to the running app, then the ticket, tags and notes read back from the sandbox.
+/// </summary>
+internal static class Demo
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static async Task<int> RunAsync(DevSettings settings)
+    {
+        var sandboxUrl = Environment.GetEnvironmentVariable("FLEXZENDESK_SANDBOX_URL")
+            ?? throw new InvalidOperationException("The demo needs the sandbox (scripts/run starts it unless Zendesk__BaseUrl is set).");
+        using var sandbox = new HttpClient { BaseAddress = new Uri(sandboxUrl) };
+        sandbox.DefaultRequestHeaders.Add("X-Sandbox-Key", Environment.GetEnvironmentVariable("Sandbox__ControlKey") ?? "sandbox-control-key");
+
+        var taskSid = "WT" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        const string attributes = """{"from":"+14155550100","channelType":"voice","zd_ticket_id":"","zdCustomTags":"[vip billing ]","conversations":{"segment_link":"https://recordings.example.test/demo"}}""";
+        var workspace = settings.WorkspaceSid ?? SampleCallback.DefaultWorkspaceSid;
+        (await sandbox.PostAsJsonAsync("/_sandbox/tasks", new { sid = taskSid, workspace_sid = workspace, attributes })).EnsureSuccessStatusCode();
+
+        Console.WriteLine($"Demo: inbound call, task {taskSid}, caller +14155550100, zd_ticket_id \"\", zdCustomTags \"[vip billing ]\"");
+        foreach (var eventType in new[] { "task.created", "reservation.accepted", "task.completed" })
+        {
+            if (await SampleCallback.SendAsync(settings, eventType, taskSid, attributes) != 0)
+            {
+                return 1;
+            }
+
+            await Task.Delay(300);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var state = await sandbox.GetFromJsonAsync<JsonNode>("/_sandbox/state");
+            var ticket = state?["tickets"]?.AsArray().FirstOrDefault(t => (string?)t?["external_id"] == taskSid);
+            var notes = ticket?["comments"]?.AsArray().Count(c => ((string?)c?["body"])?.Contains($"[FlexZendesk {taskSid} ", StringComparison.Ordinal) == true) ?? 0;
+            var task = state?["tasks"]?.AsArray().FirstOrDefault(t => (string?)t?["sid"] == taskSid);
+            if (ticket is not null && notes >= 2 && ((string?)task?["attributes"])?.Contains("zd_ticket_id\":\"" + ticket["id"], StringComparison.Ordinal) == true)
+            {
+                Print(ticket, task!, state!);
+                return 0;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Console.Error.WriteLine("Demo: the ticket did not appear within 60 s; see the app log.");
+        return 1;
+    }
+
+    private static void Print(JsonNode ticket, JsonNode task, JsonNode state)
+    {
+        var requester = state["users"]!.AsArray().FirstOrDefault(u => (long?)u?["id"] == (long?)ticket["requester_id"]);
+        Console.WriteLine();
+        Console.WriteLine($"Zendesk ticket #{ticket["id"]} \"{ticket["subject"]}\" ({ticket["status"]})");
+        Console.WriteLine($"  requester: #{requester?["id"]} {requester?["name"]} {requester?["phone"]}");
+        Console.WriteLine($"  tags:      {string.Join(", ", ticket["tags"]!.AsArray().Select(t => (string?)t))}");
+        foreach (var comment in ticket["comments"]!.AsArray())
+        {
+            Console.WriteLine($"  --- {((bool?)comment?["public"] == true ? "public comment" : "internal note")} ---");
+            foreach (var line in ((string?)comment?["body"] ?? "").Split('\n').Where(l => !l.StartsWith(' ') && !l.StartsWith('{') && !l.StartsWith('}')))
+            {
+                Console.WriteLine("  " + line);
+            }
+        }
+
+        Console.WriteLine($"Task attributes after screen-pop write-back: {task["attributes"]}");
+        var zendeskCalls = state["requests"]!.AsArray().Count(r => (string?)r?["api"] == "zendesk");
+        Console.WriteLine($"Zendesk calls for this task: {zendeskCalls}");
+        Console.WriteLine("Demo complete.");
+    }
+}
