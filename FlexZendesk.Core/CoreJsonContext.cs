@@ -8,4 +8,5 @@ namespace FlexZendesk.Core;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(FlexEventEnvelope))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 public sealed partial class CoreJsonContext : JsonSerializerContext;

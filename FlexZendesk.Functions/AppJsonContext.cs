@@ -8,6 +8,8 @@ namespace FlexZendesk.Functions;
 /// <summary>Source-generated JSON for HTTP answers (trim- and AOT-safe).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StudioAccepted))]
+[JsonSerializable(typeof(TicketLookup))]
+[JsonSerializable(typeof(FlexZendesk.Functions.Flex.TaskSelected))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(FlexZendesk.Functions.Queues.InvocationResult))]
 [JsonSerializable(typeof(string))]

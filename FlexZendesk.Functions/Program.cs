@@ -1,4 +1,5 @@
 using FlexZendesk.Functions.Errors;
+using FlexZendesk.Functions.Flex;
 using FlexZendesk.Functions.Health;
 using FlexZendesk.Functions.Hosting;
 using FlexZendesk.Functions.Queues;
@@ -22,6 +23,8 @@ app.MapHostReadiness();
 app.MapHealthApi();
 app.MapTaskRouterApi();
 app.MapStudioApi();
+app.MapStudioLookupApi();
+app.MapFlexPluginApi();
 app.MapQueueFunctions();
 
 app.Run();

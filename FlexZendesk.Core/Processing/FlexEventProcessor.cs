@@ -18,6 +18,7 @@ public sealed class FlexEventProcessor(
     NoteLogger noteLogger,
     NoteBuilder noteBuilder,
     TaskWriteBack writeBack,
+    StudioTicketRequests studio,
     IOptions<TicketOptions> ticketOptions,
     IOptions<NoteOptions> noteOptions,
     IOptions<FlexOptions> flexOptions)
@@ -25,6 +26,11 @@ public sealed class FlexEventProcessor(
     public async Task<ProcessingOutcome> ProcessAsync(FlexEventEnvelope envelope, CancellationToken cancellationToken)
     {
         envelope = await queue.ResolveAsync(envelope, cancellationToken);
+        if (envelope.Source == EventSources.Studio)
+        {
+            return await studio.ProcessAsync(envelope, cancellationToken);
+        }
+
         var task = new TaskContext(envelope);
         if (task.TaskSid.Length == 0)
         {
@@ -59,7 +65,7 @@ public sealed class FlexEventProcessor(
 
         if (noteWanted && !ledger.IsNoteDone(stage!) && !ledger.IsNoteFailed(stage!))
         {
-            ledger = await noteLogger.LogAsync(ledger, task, stage!, owner, cancellationToken);
+            ledger = await noteLogger.LogAsync(ledger, task, stage!, owner, null, cancellationToken);
         }
 
         if (WriteBackOwed(ledger, stage))

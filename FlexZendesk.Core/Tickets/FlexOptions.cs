@@ -14,6 +14,12 @@ public sealed class FlexOptions
     /// <summary>Handle only these task channels (voice, chat, sms, email…); empty = all.</summary>
     public string TaskChannels { get; set; } = "";
 
+    /// <summary>
+    /// The key a Flex UI plugin sends (header <c>x-functions-key</c>) to report the "selected" stage, which TaskRouter
+    /// has no event for. Empty: the endpoint is off. Secret; never logged.
+    /// </summary>
+    public string PluginKey { get; set; } = "";
+
     public static IReadOnlySet<string> ListOf(string value) =>
         value.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
 }

@@ -19,7 +19,8 @@ public sealed partial class NoteLogger(
     TimeProvider clock,
     ILogger<NoteLogger> logger)
 {
-    public async Task<TaskLedger> LogAsync(TaskLedger ledger, TaskContext task, string stage, string owner, CancellationToken cancellationToken)
+    /// <param name="body">The note's text; by default the task-metadata note of <see cref="NoteBuilder"/>.</param>
+    public async Task<TaskLedger> LogAsync(TaskLedger ledger, TaskContext task, string stage, string owner, Func<Task<string>>? body, CancellationToken cancellationToken)
     {
         var timeout = TimeSpan.FromSeconds(ledgerOptions.Value.ClaimTimeoutSeconds);
         for (var attempt = 0; attempt < 10; attempt++)
@@ -43,7 +44,7 @@ public sealed partial class NoteLogger(
                 }
             }
 
-            var body = await notes.BuildAsync(task, stage, cancellationToken);
+            var text = body is null ? await notes.BuildAsync(task, stage, cancellationToken) : await body();
             ledger.ClaimNote(stage, new Claim(owner, clock.GetUtcNow()));
             if (!await store.TrySaveAsync(ledger, cancellationToken))
             {
@@ -52,7 +53,7 @@ public sealed partial class NoteLogger(
             }
 
             var tags = ledger.PendingTags is { Length: > 0 } pending ? pending.Split(',').ToList() : null;
-            var update = new ZendeskTicketUpdateBody(new ZendeskTicketUpdate(new ZendeskNewComment(body, Public: false), tags));
+            var update = new ZendeskTicketUpdateBody(new ZendeskTicketUpdate(new ZendeskNewComment(text, Public: false), tags));
             try
             {
                 await ApiCall.RequireAsync(() => zendesk.UpdateTicketAsync(ledger.TicketId!.Value, update, cancellationToken), "Zendesk add note", cancellationToken);

@@ -11,13 +11,14 @@ namespace FlexZendesk.Core.Tickets;
 /// Screen pop: writes <c>zd_ticket_id</c> and <c>zd_user_id</c> into the task attributes with If-Match; a 412
 /// (someone else changed the task) re-reads, merges into the fresh attributes and tries again.
 /// </summary>
-public sealed partial class TaskWriteBack(ITwilioApi twilio, LedgerStore store, ILogger<TaskWriteBack> logger)
+public sealed partial class TaskWriteBack(ITwilioApi twilio, LedgerStore store, Microsoft.Extensions.Options.IOptions<TwilioOptions> twilioOptions, ILogger<TaskWriteBack> logger)
 {
     private const int Attempts = 5;
 
     public async Task<TaskLedger> RunAsync(TaskLedger ledger, TaskContext task, CancellationToken cancellationToken)
     {
-        var workspace = task.WorkspaceSid ?? throw new PermanentException("The event has no WorkspaceSid to write the task attributes back to");
+        var workspace = task.WorkspaceSid ?? twilioOptions.Value.WorkspaceSid
+            ?? throw new PermanentException("Neither the event nor Twilio:WorkspaceSid names the workspace to write the task attributes back to");
         var ticketId = ledger.TicketId!.Value.ToString(CultureInfo.InvariantCulture);
         var userId = ledger.RequesterId?.ToString(CultureInfo.InvariantCulture);
         for (var attempt = 1; attempt <= Attempts; attempt++)

@@ -27,6 +27,18 @@ public sealed partial class TwilioSignatureFilter(
         var url = PublicUrl(http);
         var provided = request.Headers[SignatureHeader].ToString();
 
+        if (HttpMethods.IsGet(request.Method))
+        {
+            // GET: every parameter is in the signed URL; nothing is appended.
+            if (!signature.IsValid(url, null, provided))
+            {
+                return Forbidden(http);
+            }
+
+            http.Features.Set(new WebhookPayload(WebhookBodyParser.QueryParameters(request.Query), request.QueryString.Value ?? "", Idempotency(request)));
+            return await next(context);
+        }
+
         var kind = WebhookBodyParser.KindOf(request.ContentType);
         if (kind == BodyKind.Unsupported)
         {

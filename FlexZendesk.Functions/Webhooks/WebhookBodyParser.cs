@@ -90,4 +90,24 @@ public static class WebhookBodyParser
 
         return (EnvelopeFactory.Flatten(document.RootElement), raw);
     }
+
+    /// <summary>Query parameters of a GET callback, without the Functions <c>code</c> key and Studio's <c>bodySHA256</c>.</summary>
+    public static List<KeyValuePair<string, string>> QueryParameters(IQueryCollection query)
+    {
+        var list = new List<KeyValuePair<string, string>>();
+        foreach (var (key, values) in query)
+        {
+            if (key is "code" or "bodySHA256")
+            {
+                continue;
+            }
+
+            foreach (var value in values)
+            {
+                list.Add(new(key, value ?? ""));
+            }
+        }
+
+        return list;
+    }
 }
