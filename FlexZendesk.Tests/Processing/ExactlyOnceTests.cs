@@ -5,20 +5,9 @@ using static FlexZendesk.Tests.Infrastructure.FlexScenario;
 namespace FlexZendesk.Tests.Processing;
 
 /// <summary>At-least-once delivery in, exactly-once effects out.</summary>
-public sealed class ExactlyOnceTests
+public sealed class ExactlyOnceTests : ScenarioFixture
 {
     private static readonly string[] Lifecycle = ["task.created", "reservation.accepted", "task.completed"];
-    private FlexScenario _scenario = null!;
-
-    [OneTimeSetUp]
-    public void Start() => _scenario = new FlexScenario();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await _scenario.DisposeAsync();
-
-    [SetUp]
-    public Task Reset() => Remote.ResetAsync();
-
     [Test]
     public async Task SameEventsFiveTimesConcurrentlyGiveOneTicketAndOneNotePerStage()
     {
@@ -28,10 +17,10 @@ public sealed class ExactlyOnceTests
         var sends = Lifecycle.SelectMany(eventType =>
         {
             var eventSid = "EV" + Guid.NewGuid().ToString("N");
-            return Enumerable.Range(0, 5).Select(_ => _scenario.SendAsync(eventType, taskSid, attributes, eventSid));
+            return Enumerable.Range(0, 5).Select(_ => Scenario.SendAsync(eventType, taskSid, attributes, eventSid));
         });
         await Task.WhenAll(sends);
-        await _scenario.DrainAsync(TimeSpan.FromSeconds(60));
+        await Scenario.DrainAsync(TimeSpan.FromSeconds(60));
 
         await AssertExactlyOnceAsync(taskSid);
     }
@@ -44,8 +33,8 @@ public sealed class ExactlyOnceTests
         await SeedTaskAsync(taskSid, attributes);
         foreach (var eventType in Lifecycle.Reverse())
         {
-            await _scenario.SendAsync(eventType, taskSid, attributes);
-            await _scenario.DrainAsync();
+            await Scenario.SendAsync(eventType, taskSid, attributes);
+            await Scenario.DrainAsync();
         }
 
         await AssertExactlyOnceAsync(taskSid);
@@ -57,8 +46,8 @@ public sealed class ExactlyOnceTests
         var taskSid = NewTaskSid();
         var attributes = Attributes(new { from = "+14155550202" });
         await SeedTaskAsync(taskSid, attributes);
-        await Task.WhenAll(_scenario.SendAsync("task.completed", taskSid, attributes), _scenario.SendAsync("reservation.accepted", taskSid, attributes));
-        await _scenario.DrainAsync(TimeSpan.FromSeconds(60));
+        await Task.WhenAll(Scenario.SendAsync("task.completed", taskSid, attributes), Scenario.SendAsync("reservation.accepted", taskSid, attributes));
+        await Scenario.DrainAsync(TimeSpan.FromSeconds(60));
 
         await AssertExactlyOnceAsync(taskSid);
     }
@@ -71,8 +60,8 @@ public sealed class ExactlyOnceTests
         await SeedTaskAsync(taskSid, attributes);
         await Remote.PostControlAsync("/_sandbox/faults", new { api = "twilio", method = "POST", path_contains = "/Tasks/" + taskSid, mode = "status", status = 412, count = 1 });
 
-        await _scenario.SendAsync("reservation.accepted", taskSid, attributes);
-        await _scenario.DrainAsync();
+        await Scenario.SendAsync("reservation.accepted", taskSid, attributes);
+        await Scenario.DrainAsync();
 
         var written = JsonDocument.Parse(await TaskAttributesAsync(taskSid)).RootElement;
         var writes = (await Remote.StateAsync()).GetProperty("requests").EnumerateArray()
@@ -94,8 +83,8 @@ public sealed class ExactlyOnceTests
         var taskSid = NewTaskSid();
         var attributes = Attributes(new { from = "+14155550204", zd_ticket_id = ticketId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         await SeedTaskAsync(taskSid, attributes);
-        await _scenario.SendAsync("reservation.accepted", taskSid, attributes);
-        await _scenario.DrainAsync();
+        await Scenario.SendAsync("reservation.accepted", taskSid, attributes);
+        await Scenario.DrainAsync();
 
         // Closed by an agent between accepted and completed: Zendesk now answers 422 to every update.
         using var zendesk = Remote.ZendeskClient();
@@ -105,15 +94,15 @@ public sealed class ExactlyOnceTests
             close.EnsureSuccessStatusCode();
         }
 
-        await _scenario.SendAsync("task.completed", taskSid, attributes);
-        await _scenario.DrainAsync();
+        await Scenario.SendAsync("task.completed", taskSid, attributes);
+        await Scenario.DrainAsync();
 
         var refusals = (await ZendeskRequestsAsync()).Count(r => r.GetProperty("status").GetInt32() == 422);
         Assert.Multiple(async () =>
         {
             Assert.That(refusals, Is.EqualTo(1), "a permanent failure is not retried");
-            Assert.That((await _scenario.App.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, Is.Zero);
-            Assert.That((await _scenario.App.PoisonQueue.ExistsAsync()).Value, Is.False, "nothing poisoned");
+            Assert.That((await Scenario.App.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, Is.Zero);
+            Assert.That((await Scenario.App.PoisonQueue.ExistsAsync()).Value, Is.False, "nothing poisoned");
         });
     }
 

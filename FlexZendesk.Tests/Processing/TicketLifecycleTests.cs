@@ -5,19 +5,8 @@ using static FlexZendesk.Tests.Infrastructure.FlexScenario;
 namespace FlexZendesk.Tests.Processing;
 
 /// <summary>Whole task lifecycles through the real queue, listener, ledger and sandbox, with Zendesk calls counted.</summary>
-public sealed class TicketLifecycleTests
+public sealed class TicketLifecycleTests : ScenarioFixture
 {
-    private FlexScenario _scenario = null!;
-
-    [OneTimeSetUp]
-    public void Start() => _scenario = new FlexScenario();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await _scenario.DisposeAsync();
-
-    [SetUp]
-    public Task Reset() => Remote.ResetAsync();
-
     private async Task<string> LifecycleAsync(object attributes)
     {
         var taskSid = NewTaskSid();
@@ -25,8 +14,8 @@ public sealed class TicketLifecycleTests
         await SeedTaskAsync(taskSid, json);
         foreach (var eventType in new[] { "task.created", "reservation.accepted", "task.completed" })
         {
-            await _scenario.SendAsync(eventType, taskSid, json);
-            await _scenario.DrainAsync();
+            await Scenario.SendAsync(eventType, taskSid, json);
+            await Scenario.DrainAsync();
         }
 
         return taskSid;
@@ -131,8 +120,8 @@ public sealed class TicketLifecycleTests
         var attributes = $$"""{"from":"+14155550155","zdCustomTags":{{zdCustomTagsJson}}}""";
         var taskSid = NewTaskSid();
         await SeedTaskAsync(taskSid, attributes);
-        await _scenario.SendAsync("reservation.accepted", taskSid, attributes);
-        await _scenario.DrainAsync();
+        await Scenario.SendAsync("reservation.accepted", taskSid, attributes);
+        await Scenario.DrainAsync();
         Assert.That(Tags(await TicketForAsync(taskSid)), Is.EquivalentTo(expected));
     }
 }
