@@ -67,6 +67,11 @@ public sealed class FlexEventProcessor(
         {
             ledger = await noteLogger.LogAsync(ledger, task, stage!, owner, null, cancellationToken);
         }
+        else if (ledger.PendingTags is { Length: > 0 })
+        {
+            // Tags owed to a reused ticket normally ride on the next note; with no note here, add them alone.
+            ledger = await tickets.AddPendingTagsAsync(ledger, cancellationToken);
+        }
 
         if (WriteBackOwed(ledger, stage))
         {

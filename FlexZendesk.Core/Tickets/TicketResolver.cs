@@ -98,6 +98,25 @@ public sealed partial class TicketResolver(
         throw new RetryableException("The task ledger kept changing while resolving its ticket");
     }
 
+    /// <summary>Adds (PUT, never replaces) the tags still owed to a reused ticket, then clears them in the ledger.</summary>
+    public async Task<TaskLedger> AddPendingTagsAsync(TaskLedger ledger, CancellationToken cancellationToken)
+    {
+        var tags = new ZendeskTags([.. ledger.PendingTags!.Split(',')]);
+        await ApiCall.RequireAsync(() => zendesk.AddTagsAsync(ledger.TicketId!.Value, tags, cancellationToken), "Zendesk add tags", cancellationToken);
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            ledger.PendingTags = null;
+            if (await store.TrySaveAsync(ledger, cancellationToken))
+            {
+                return ledger;
+            }
+
+            ledger = await store.LoadAsync(ledger.TaskSid, cancellationToken);
+        }
+
+        throw new RetryableException("The task ledger kept changing while recording the tags");
+    }
+
     public List<string> Tags(TaskContext task)
     {
         var tags = TagParser.Parse(options.Value.DefaultTags);

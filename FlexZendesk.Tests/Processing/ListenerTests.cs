@@ -48,4 +48,28 @@ public sealed class ListenerTests
         Assert.That(NotesFor(await TicketForAsync(taskSid), taskSid, "accepted"), Is.EqualTo(1));
         Assert.That((await scenario.App.PoisonQueue.ExistsAsync()).Value, Is.False);
     }
+
+    [Test]
+    public async Task ShutdownLetsInFlightMessagesFinish()
+    {
+        var scenario = new FlexScenario();
+        await Remote.PostControlAsync("/_sandbox/faults", new { api = "zendesk", mode = "delay", delay_ms = 1500 });
+        var taskSid = NewTaskSid();
+        var attributes = Attributes(new { from = "+14155550502" });
+        await SeedTaskAsync(taskSid, attributes);
+        await scenario.SendAsync("task.completed", taskSid, attributes);
+
+        // Stop once the listener holds the message (no longer visible) and its slow Zendesk calls are under way.
+        var queue = scenario.App.Queue;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline && (await queue.PeekMessagesAsync()).Value.Length > 0)
+        {
+            await Task.Delay(20);
+        }
+
+        await scenario.DisposeAsync();
+
+        Assert.That(NotesFor(await TicketForAsync(taskSid), taskSid, "completed"), Is.EqualTo(1), "the in-flight message finished");
+        Assert.That((await queue.PeekMessagesAsync()).Value, Is.Empty, "and was deleted, not left for redelivery");
+    }
 }

@@ -98,4 +98,22 @@ public sealed class NoteContentTests
         await scenario.DrainAsync();
         Assert.That(await TicketsAsync(), Is.Empty);
     }
+
+    [Test]
+    public async Task ReusedTicketGetsItsTagsEvenWithoutANoteStage()
+    {
+        await using var scenario = new FlexScenario(new Dictionary<string, string?> { ["Notes:Stages"] = "completed" });
+        await Remote.PostControlAsync("/_sandbox/users", new { name = "Caller" });
+        var ticketId = (await Remote.PostControlAsync("/_sandbox/tickets", new { subject = "Earlier", status = "open", tags = new[] { "existing" } })).GetProperty("ticket").GetProperty("id").GetInt64();
+        var taskSid = NewTaskSid();
+        var attributes = Attributes(new { from = "+14155550306", zd_ticket_id = ticketId.ToString(System.Globalization.CultureInfo.InvariantCulture), zdCustomTags = "[gold]" });
+        await SeedTaskAsync(taskSid, attributes);
+
+        await scenario.SendAsync("reservation.accepted", taskSid, attributes);
+        await scenario.DrainAsync();
+
+        var ticket = (await TicketsAsync()).Single();
+        Assert.That(Tags(ticket), Is.EquivalentTo(new[] { "existing", "twilio_flex", "gold" }));
+        Assert.That(Comments(ticket).Count(), Is.EqualTo(1), "no note at accepted");
+    }
 }
