@@ -17,6 +17,26 @@ public sealed class LedgerStore(StorageClients storage, IOptions<LedgerOptions> 
         return found.HasValue ? new TaskLedger(found.Value!) : new TaskLedger(taskSid);
     }
 
+    /// <summary>
+    /// Applies <paramref name="change"/> and saves; when another worker wrote first, reloads, applies again and
+    /// retries. For changes that are right whatever else was recorded meanwhile (marking an effect done).
+    /// </summary>
+    public async Task<TaskLedger> UpdateAsync(TaskLedger ledger, Action<TaskLedger> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            change(ledger);
+            if (await TrySaveAsync(ledger, cancellationToken))
+            {
+                return ledger;
+            }
+
+            ledger = await LoadAsync(ledger.TaskSid, cancellationToken);
+        }
+
+        throw new RetryableException($"The ledger of task {ledger.TaskSid} kept changing under concurrent writers");
+    }
+
     /// <summary>Inserts a new ledger or replaces it if unchanged since it was read. False: someone else wrote first; reload.</summary>
     public async Task<bool> TrySaveAsync(TaskLedger ledger, CancellationToken cancellationToken)
     {

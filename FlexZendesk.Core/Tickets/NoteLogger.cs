@@ -40,7 +40,7 @@ public sealed partial class NoteLogger(
 
                 if (await AlreadyLoggedAsync(ledger.TicketId!.Value, task.TaskSid, stage, cancellationToken))
                 {
-                    return await MarkDoneAsync(ledger, task.TaskSid, stage, cancellationToken);
+                    return await MarkDoneAsync(ledger, stage, cancellationToken);
                 }
             }
 
@@ -74,7 +74,7 @@ public sealed partial class NoteLogger(
             }
 
             LogNote(logger, stage, ledger.TicketId!.Value, task.TaskSid);
-            return await MarkDoneAsync(ledger, task.TaskSid, stage, cancellationToken);
+            return await MarkDoneAsync(ledger, stage, cancellationToken);
         }
 
         throw new RetryableException($"The task ledger kept changing while logging the {stage} note");
@@ -87,22 +87,12 @@ public sealed partial class NoteLogger(
         return comments.Comments.Any(c => c.Body?.Contains(marker, StringComparison.Ordinal) == true);
     }
 
-    private async Task<TaskLedger> MarkDoneAsync(TaskLedger ledger, string taskSid, string stage, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < 10; attempt++)
+    private Task<TaskLedger> MarkDoneAsync(TaskLedger ledger, string stage, CancellationToken cancellationToken) =>
+        store.UpdateAsync(ledger, l =>
         {
-            ledger.MarkNoteDone(stage);
-            ledger.PendingTags = null;
-            if (await store.TrySaveAsync(ledger, cancellationToken))
-            {
-                return ledger;
-            }
-
-            ledger = await store.LoadAsync(taskSid, cancellationToken);
-        }
-
-        throw new RetryableException($"The task ledger kept changing while recording the {stage} note");
-    }
+            l.MarkNoteDone(stage);
+            l.PendingTags = null;
+        }, cancellationToken);
 
     [LoggerMessage(LogLevel.Information, "Logged the {Stage} note on ticket {TicketId} for task {TaskSid}")]
     private static partial void LogNote(ILogger logger, string stage, long ticketId, string taskSid);

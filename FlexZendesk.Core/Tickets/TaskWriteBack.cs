@@ -60,18 +60,7 @@ public sealed partial class TaskWriteBack(ITwilioApi twilio, LedgerStore store, 
             }
         }
 
-        for (var attempt = 0; attempt < 10; attempt++)
-        {
-            ledger.WrittenBack = true;
-            if (await store.TrySaveAsync(ledger, cancellationToken))
-            {
-                return ledger;
-            }
-
-            ledger = await store.LoadAsync(task.TaskSid, cancellationToken);
-        }
-
-        throw new RetryableException("The task ledger kept changing while recording the write-back");
+        return await store.UpdateAsync(ledger, l => l.WrittenBack = true, cancellationToken);
     }
 
     /// <summary>Without re-escaping '+', quotes or non-ASCII as \uXXXX: the attributes stay as Flex wrote them.</summary>

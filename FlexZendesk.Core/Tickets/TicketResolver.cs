@@ -103,18 +103,7 @@ public sealed partial class TicketResolver(
     {
         var tags = new ZendeskTags([.. ledger.PendingTags!.Split(',')]);
         await ApiCall.RequireAsync(() => zendesk.AddTagsAsync(ledger.TicketId!.Value, tags, cancellationToken), "Zendesk add tags", cancellationToken);
-        for (var attempt = 0; attempt < 10; attempt++)
-        {
-            ledger.PendingTags = null;
-            if (await store.TrySaveAsync(ledger, cancellationToken))
-            {
-                return ledger;
-            }
-
-            ledger = await store.LoadAsync(ledger.TaskSid, cancellationToken);
-        }
-
-        throw new RetryableException("The task ledger kept changing while recording the tags");
+        return await store.UpdateAsync(ledger, l => l.PendingTags = null, cancellationToken);
     }
 
     public List<string> Tags(TaskContext task)
@@ -181,29 +170,22 @@ public sealed partial class TicketResolver(
             ticket = found;
         }
 
-        for (var attempt = 0; attempt < 10; attempt++)
+        ledger = await store.UpdateAsync(ledger, l =>
         {
-            ledger.TicketId = ticket.Id;
-            ledger.TicketSource = "created";
-            ledger.RequesterId = ticket.RequesterId;
+            l.TicketId = ticket.Id;
+            l.TicketSource = "created";
+            l.RequesterId = ticket.RequesterId;
             if (stage is not null)
             {
-                ledger.MarkNoteDone(stage);
+                l.MarkNoteDone(stage);
             }
 
-            ledger.TicketClaim = null;
-            ledger.PendingTicketBody = null;
-            ledger.PendingTicketStage = null;
-            if (await store.TrySaveAsync(ledger, cancellationToken))
-            {
-                LogCreated(logger, ticket.Id, task.TaskSid);
-                return ledger;
-            }
-
-            ledger = await store.LoadAsync(task.TaskSid, cancellationToken);
-        }
-
-        throw new RetryableException("The task ledger kept changing while recording the new ticket");
+            l.TicketClaim = null;
+            l.PendingTicketBody = null;
+            l.PendingTicketStage = null;
+        }, cancellationToken);
+        LogCreated(logger, ticket.Id, task.TaskSid);
+        return ledger;
     }
 
     /// <summary>Same task and same body, same key: a replay. A rebuilt body (new requester) gets a new key.</summary>
