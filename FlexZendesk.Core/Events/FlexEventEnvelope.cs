@@ -41,6 +41,12 @@ public sealed record FlexEventEnvelope
 
     public bool RawOmitted { get; init; }
 
+    /// <summary>On a poison message: why its last delivery failed.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>On a poison message: when it was given up.</summary>
+    public DateTimeOffset? FailedAt { get; init; }
+
     /// <summary>Set on a pointer message: the full envelope is in this blob (<c>container/name</c>) because it exceeded a queue message.</summary>
     public string? PayloadBlob { get; init; }
 }

@@ -31,6 +31,21 @@ public static class ApiCall
 
     public static Exception Failure(IApiResponse response, string operation)
     {
+        // Refit hands exceptions thrown while sending (our budget handler, timeouts, resets) back as the
+        // response's Error with no status: keep their meaning instead of inventing one.
+        for (Exception? inner = response.Error?.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is RetryableException retryable)
+            {
+                return retryable;
+            }
+        }
+
+        if (response.StatusCode is null && response.Error?.InnerException is { } sendFailure)
+        {
+            return new RetryableException($"{operation}: no answer ({sendFailure.GetType().Name})", inner: sendFailure);
+        }
+
         // No status at all means the call never got an answer.
         var status = (int?)response.StatusCode ?? 503;
         var reason = $"{operation}: HTTP {status} {Summary(response)}";

@@ -36,15 +36,48 @@ public sealed class EventQueueWriter(StorageClients clients, IOptions<QueueOptio
         return new EnqueueResult(messageId, body.Length, envelope.RawOmitted, blobName);
     }
 
-    /// <summary>Puts a message that can never be processed on <c>&lt;queue&gt;-poison</c>, as the Functions host would.</summary>
-    public async Task SendPoisonAsync(string messageText, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves a message to <c>&lt;queue&gt;-poison</c> carrying <paramref name="lastError"/>: an envelope keeps its
+    /// fields (replayable as is); anything else is wrapped, its text in <c>raw</c>.
+    /// </summary>
+    public async Task SendPoisonAsync(string messageText, string lastError, CancellationToken cancellationToken)
     {
-        var poison = clients.Queues.GetQueueClient(options.Value.EventsQueue + "-poison");
+        FlexEventEnvelope poisoned;
+        try
+        {
+            poisoned = Deserialize(System.Text.Encoding.UTF8.GetBytes(messageText)) with { LastError = lastError, FailedAt = DateTimeOffset.UtcNow };
+        }
+        catch (JsonException)
+        {
+            poisoned = new FlexEventEnvelope
+            {
+                Id = "unreadable:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(messageText)))[..32],
+                Source = "unknown",
+                EventType = "",
+                ReceivedAt = DateTimeOffset.UtcNow,
+                Raw = messageText,
+                LastError = lastError,
+                FailedAt = DateTimeOffset.UtcNow,
+            };
+        }
+
+        var poison = clients.Queues.GetQueueClient(PoisonQueueName);
+        var body = BinaryData.FromBytes(Serialize(poisoned));
         await Storage(async () =>
         {
             await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await poison.SendMessageAsync(BinaryData.FromString(messageText), cancellationToken: cancellationToken);
+            await poison.SendMessageAsync(body, cancellationToken: cancellationToken);
         }, cancellationToken);
+    }
+
+    public string PoisonQueueName => options.Value.EventsQueue + "-poison";
+
+    /// <summary>Puts a copy of a message back on the queue, invisible for <paramref name="delay"/>: a retry that burns no delivery.</summary>
+    public async Task RescheduleAsync(string messageText, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var queue = clients.Queues.GetQueueClient(options.Value.EventsQueue);
+        var capped = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromDays(6) ? TimeSpan.FromDays(6) : delay;
+        await Storage(() => queue.SendMessageAsync(BinaryData.FromString(messageText), capped, cancellationToken: cancellationToken), cancellationToken);
     }
 
     /// <summary>Reads back the full envelope of a pointer message.</summary>

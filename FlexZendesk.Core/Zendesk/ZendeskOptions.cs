@@ -23,6 +23,12 @@ public sealed class ZendeskOptions
 
     [Range(1, 120, ErrorMessage = "Zendesk:TimeoutSeconds must be between 1 and 120.")]
     public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>The plan's API budget (Team 200, Professional 400, Enterprise 700, High Volume 2500), per instance.</summary>
+    public int RequestsPerMinute { get; set; } = 200;
+
+    /// <summary>Zendesk's Update Ticket limit (100 per minute per account), per instance.</summary>
+    public int TicketUpdatesPerMinute { get; set; } = 100;
 }
 
 public sealed class ZendeskOptionsValidator : IValidateOptions<ZendeskOptions>
@@ -36,6 +42,16 @@ public sealed class ZendeskOptionsValidator : IValidateOptions<ZendeskOptions>
         if (string.IsNullOrEmpty(options.OAuthToken) && (string.IsNullOrEmpty(options.Email) || string.IsNullOrEmpty(options.ApiToken)))
         {
             builder.AddError("Zendesk:Email and Zendesk:ApiToken are required unless Zendesk:OAuthToken is set.");
+        }
+
+        if (options.RequestsPerMinute is < 1 or > 100_000)
+        {
+            builder.AddError("Zendesk:RequestsPerMinute must be between 1 and 100000.");
+        }
+
+        if (options.TicketUpdatesPerMinute is < 1 or > 100_000)
+        {
+            builder.AddError("Zendesk:TicketUpdatesPerMinute must be between 1 and 100000.");
         }
 
         if (options.TimeoutSeconds is < 1 or > 120)

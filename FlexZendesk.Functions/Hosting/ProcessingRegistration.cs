@@ -15,6 +15,8 @@ public static class ProcessingRegistration
     public static IServiceCollection AddFlexZendeskProcessing(this IServiceCollection services)
     {
         services.AddTransient<ZendeskAuthHandler>();
+        services.AddSingleton<ZendeskBudget>();
+        services.AddTransient<ZendeskBudgetHandler>();
         services.AddRefitGeneratedClient<IZendeskApi>(new RefitSettings(new SystemTextJsonContentSerializer(ZendeskJsonContext.Default.Options)))
             .ConfigureHttpClient((sp, http) =>
             {
@@ -22,6 +24,7 @@ public static class ProcessingRegistration
                 http.BaseAddress = new Uri(zendesk.BaseUrl.TrimEnd('/'));
                 http.Timeout = TimeSpan.FromSeconds(zendesk.TimeoutSeconds);
             })
+            .AddHttpMessageHandler<ZendeskBudgetHandler>()
             .AddHttpMessageHandler<ZendeskAuthHandler>();
 
         services.AddTransient<TwilioHostHandler>();
@@ -45,6 +48,7 @@ public static class ProcessingRegistration
         services.AddSingleton<StudioTicketRequests>();
         services.AddSingleton<FlexEventProcessor>();
         services.AddSingleton<FlexMessageHandler>();
+        services.AddSingleton<RetryPolicy>();
         services.AddHostedService<QueueListener>();
         return services;
     }

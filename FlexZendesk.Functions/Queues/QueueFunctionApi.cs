@@ -22,6 +22,7 @@ public static class QueueFunctionApi
     public static async Task<Results<Ok<InvocationResult>, JsonHttpResult<InvocationResult>, ProblemHttpResult>> InvokeAsync(
         HttpRequest request,
         FlexMessageHandler handler,
+        RetryPolicy policy,
         EventQueueWriter queue,
         CancellationToken cancellationToken)
     {
@@ -42,12 +43,18 @@ public static class QueueFunctionApi
 
         var result = await handler.HandleAsync(invocation.Message, invocation.MessageId, invocation.DequeueCount, cancellationToken);
         var reply = new InvocationResult([], result.Logs, null);
-        switch (result.Status)
+        var (action, delay) = policy.Decide(result, invocation.DequeueCount);
+        switch (action)
         {
-            case HandlingStatus.Poison:
-                await queue.SendPoisonAsync(invocation.Message, cancellationToken);
+            case SettleAction.Reschedule:
+                // Acknowledge and re-enqueue a copy for later: the host would otherwise retry it at once.
+                await queue.RescheduleAsync(invocation.Message, delay, cancellationToken);
                 return TypedResults.Ok(reply);
-            case HandlingStatus.Retry:
+            case SettleAction.Poison:
+                await queue.SendPoisonAsync(invocation.Message, result.Reason, cancellationToken);
+                return TypedResults.Ok(reply);
+            case SettleAction.Backoff:
+                // Non-2xx fails the invocation: the host redelivers after host.json's visibilityTimeout.
                 return TypedResults.Json(reply, statusCode: StatusCodes.Status500InternalServerError);
             default:
                 return TypedResults.Ok(reply);

@@ -17,6 +17,7 @@ public sealed partial class QueueListener(
     StorageClients storage,
     EventQueueWriter writer,
     FlexMessageHandler handler,
+    RetryPolicy policy,
     IOptions<QueueOptions> queues,
     IOptions<ListenerOptions> options,
     IConfiguration configuration,
@@ -85,21 +86,23 @@ public sealed partial class QueueListener(
 
     private async Task HandleAsync(QueueClient queue, QueueMessage message)
     {
-        var settings = options.Value;
+        var text = message.Body.ToString();
         try
         {
-            var result = await handler.HandleAsync(message.Body.ToString(), message.MessageId, message.DequeueCount, CancellationToken.None);
-            if (result.Status == HandlingStatus.Retry && message.DequeueCount < settings.MaxDequeueCount)
+            var result = await handler.HandleAsync(text, message.MessageId, message.DequeueCount, CancellationToken.None);
+            var (action, delay) = policy.Decide(result, message.DequeueCount);
+            switch (action)
             {
-                var wait = TimeSpan.FromSeconds(Math.Max(settings.VisibilityTimeoutSeconds, result.RetryAfter?.TotalSeconds ?? 0));
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: wait);
-                return;
-            }
-
-            if (result.Status != HandlingStatus.Completed)
-            {
-                LogPoisoned(logger, message.MessageId, message.DequeueCount, result.Reason);
-                await writer.SendPoisonAsync(message.Body.ToString(), CancellationToken.None);
+                case SettleAction.Backoff:
+                    await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: delay);
+                    return;
+                case SettleAction.Reschedule:
+                    await writer.RescheduleAsync(text, delay, CancellationToken.None);
+                    break;
+                case SettleAction.Poison:
+                    LogPoisoned(logger, message.MessageId, message.DequeueCount, result.Reason);
+                    await writer.SendPoisonAsync(text, result.Reason, CancellationToken.None);
+                    break;
             }
 
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);

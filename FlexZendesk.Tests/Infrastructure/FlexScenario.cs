@@ -88,6 +88,21 @@ internal sealed class FlexScenario : IAsyncDisposable
         Assert.Fail("the queue did not drain in time");
     }
 
+    /// <summary>Polls until <paramref name="done"/> holds (for work that rescheduled messages make invisible for a while).</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await done())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"not done within {timeout.TotalSeconds} s");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
     public static async Task<List<JsonElement>> TicketsAsync() =>
         [.. (await Remote.StateAsync()).GetProperty("tickets").EnumerateArray()];
 

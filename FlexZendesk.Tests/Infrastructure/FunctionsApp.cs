@@ -39,6 +39,8 @@ internal sealed class FunctionsApp : WebApplicationFactory<Program>
             ["Zendesk:BaseUrl"] = TestEnvironment.Sandbox.BaseUrl,
             ["Zendesk:Email"] = SandboxServer.ZendeskEmail,
             ["Zendesk:ApiToken"] = SandboxServer.ZendeskToken,
+            ["Zendesk:RequestsPerMinute"] = "100000", // budget tests lower it
+            ["Zendesk:TicketUpdatesPerMinute"] = "100000",
             ["Twilio:ApiBaseUrl"] = TestEnvironment.Sandbox.BaseUrl,
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())

@@ -67,8 +67,9 @@ public sealed class HostInvocationTests : AppFixture
             new StringContent("""{"Data":{"msg":"\"hello\""},"Metadata":{"DequeueCount":"1","Id":"m1"}}""", Encoding.UTF8, "application/json"));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var poisoned = (await App.PoisonQueue.PeekMessagesAsync()).Value.Single();
-        Assert.That(poisoned.Body.ToString(), Is.EqualTo("hello"));
+        var poisoned = JsonDocument.Parse((await App.PoisonQueue.PeekMessagesAsync()).Value.Single().Body.ToString()).RootElement;
+        Assert.That(poisoned.GetProperty("raw").GetString(), Is.EqualTo("hello"));
+        Assert.That(poisoned.GetProperty("lastError").GetString(), Does.Contain("not an event envelope"));
     }
 
     [TestCase("not json")]

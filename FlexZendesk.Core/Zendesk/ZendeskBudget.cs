@@ -1,0 +1,77 @@
+using System.Threading.RateLimiting;
+using FlexZendesk.Core.Processing;
+using Microsoft.Extensions.Options;
+
+namespace FlexZendesk.Core.Zendesk;
+
+/// <summary>
+/// Token buckets for Zendesk's limits, shared by every worker of this instance: the plan budget and the Update
+/// Ticket limit. Each refills at 90 % of its per-minute limit with a burst of 10 %, so no minute ever exceeds
+/// the limit while sustained use stays at 90 %. Requests wait for tokens in arrival order; one that would wait
+/// more than 30 s fails as retryable with a Retry-After, and its message is rescheduled.
+/// </summary>
+public sealed class ZendeskBudget : IDisposable
+{
+    // Requests queue first-come first-served for tokens; a retry would re-spend tokens on steps already done.
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+    private readonly TokenBucketRateLimiter _requests;
+    private readonly TokenBucketRateLimiter _updates;
+
+    public ZendeskBudget(IOptions<ZendeskOptions> options)
+    {
+        _requests = Bucket(options.Value.RequestsPerMinute);
+        _updates = Bucket(options.Value.TicketUpdatesPerMinute);
+    }
+
+    /// <summary>Takes a token for one request (and one update token for ticket updates), waiting at most 30 s.</summary>
+    public async Task AcquireAsync(bool ticketUpdate, CancellationToken cancellationToken)
+    {
+        await TakeAsync(_requests, "Zendesk:RequestsPerMinute", cancellationToken);
+        if (ticketUpdate)
+        {
+            await TakeAsync(_updates, "Zendesk:TicketUpdatesPerMinute", cancellationToken);
+        }
+    }
+
+    public void Dispose()
+    {
+        _requests.Dispose();
+        _updates.Dispose();
+    }
+
+    private static async Task TakeAsync(TokenBucketRateLimiter bucket, string limit, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(MaxWait);
+        try
+        {
+            using var lease = await bucket.AcquireAsync(1, wait.Token);
+            if (lease.IsAcquired)
+            {
+                return;
+            }
+
+            lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
+            throw new RetryableException($"{limit} spent on this instance", retryAfter == default ? TimeSpan.FromSeconds(5) : retryAfter);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RetryableException($"{limit} spent on this instance", TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private static TokenBucketRateLimiter Bucket(int perMinute)
+    {
+        // burst + 60 s of refill = 10 % + 90 % of the limit: never more than the limit in any minute.
+        var burst = Math.Max(1, perMinute / 10);
+        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = burst,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(60.0 / (0.9 * perMinute)),
+            AutoReplenishment = true,
+            QueueLimit = 1000,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+    }
+}

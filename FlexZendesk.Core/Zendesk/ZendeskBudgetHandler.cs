@@ -1,0 +1,13 @@
+namespace FlexZendesk.Core.Zendesk;
+
+/// <summary>Spends <see cref="ZendeskBudget"/> tokens before each Zendesk request; ticket updates also spend an update token.</summary>
+public sealed class ZendeskBudgetHandler(ZendeskBudget budget) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var path = request.RequestUri?.AbsolutePath ?? "";
+        var ticketUpdate = request.Method == HttpMethod.Put && path.StartsWith("/api/v2/tickets/", StringComparison.Ordinal);
+        await budget.AcquireAsync(ticketUpdate, cancellationToken);
+        return await base.SendAsync(request, cancellationToken);
+    }
+}

@@ -1,0 +1,94 @@
+using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Zendesk;
+using FlexZendesk.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+using static FlexZendesk.Tests.Infrastructure.FlexScenario;
+
+namespace FlexZendesk.Tests.Processing;
+
+/// <summary>Zendesk's limits are respected before Zendesk has to say 429, and a 429 costs no delivery.</summary>
+public sealed class ZendeskBudgetTests
+{
+    [SetUp]
+    public Task Reset() => Remote.ResetAsync();
+
+    [Test]
+    public async Task BurstIsAllowedThenTheBucketRefusesWithRetryAfter()
+    {
+        // 1 per minute: a burst of 1, the next token 66 s later, beyond the 30 s a request may wait.
+        using var budget = new ZendeskBudget(Options.Create(new ZendeskOptions { RequestsPerMinute = 1, TicketUpdatesPerMinute = 1 }));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 5).Select(async _ =>
+        {
+            try
+            {
+                await budget.AcquireAsync(ticketUpdate: false, CancellationToken.None);
+                return (TimeSpan?)null;
+            }
+            catch (RetryableException ex)
+            {
+                return ex.RetryAfter ?? TimeSpan.MaxValue;
+            }
+        }));
+
+        var granted = outcomes.Count(o => o is null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(granted, Is.EqualTo(1));
+            Assert.That(outcomes.Where(o => o is not null), Has.All.Matches<TimeSpan?>(o => o > TimeSpan.Zero && o < TimeSpan.FromMinutes(1)));
+        });
+    }
+
+    [Test]
+    public async Task A429IsRescheduledWithoutSpendingADelivery()
+    {
+        // One delivery allowed: if the 429 burned it, the message would be poisoned.
+        await using var scenario = new FlexScenario(new Dictionary<string, string?> { ["Queues:MaxDequeueCount"] = "1" });
+        await Remote.PostControlAsync("/_sandbox/faults", new { api = "zendesk", mode = "status", status = 429, retry_after_seconds = 1, count = 1 });
+        var taskSid = NewTaskSid();
+        var attributes = Attributes(new { from = "+14155550800" });
+        await SeedTaskAsync(taskSid, attributes);
+
+        await scenario.SendAsync("reservation.accepted", taskSid, attributes);
+        await scenario.DrainAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(NotesFor(await TicketForAsync(taskSid), taskSid, "accepted"), Is.EqualTo(1));
+            Assert.That((await ZendeskRequestsAsync()).Count(r => r.GetProperty("status").GetInt32() == 429), Is.EqualTo(1));
+            Assert.That((await scenario.App.PoisonQueue.ExistsAsync()).Value, Is.False);
+        });
+    }
+
+    [Test]
+    public async Task PlanBudgetKeepsZendeskFromAnswering429()
+    {
+        // More calls (8 new callers x 4) than the minute allows: without the instance budget Zendesk would answer 429.
+        Remote.Options.RequestsPerMinute = 30;
+        await using var scenario = new FlexScenario(new Dictionary<string, string?> { ["Zendesk:RequestsPerMinute"] = "30" });
+        var tasks = Enumerable.Range(0, 8).Select(_ => NewTaskSid()).ToList();
+        foreach (var taskSid in tasks)
+        {
+            var attributes = Attributes(new { from = "+1415555" + Random.Shared.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            await SeedTaskAsync(taskSid, attributes);
+            await scenario.SendAsync("reservation.accepted", taskSid, attributes);
+            await scenario.SendAsync("task.completed", taskSid, attributes);
+        }
+
+        await WaitUntilAsync(async () =>
+        {
+            var tickets = await TicketsAsync();
+            return tasks.All(t => tickets.Any(k => k.GetProperty("external_id").GetString() == t && NotesFor(k, t, "completed") == 1));
+        }, TimeSpan.FromSeconds(150));
+
+        var calls = await ZendeskRequestsAsync();
+        Assert.That(calls, Has.Count.GreaterThan(30), "the test must need more than one minute's budget");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(calls.Count(r => r.GetProperty("status").GetInt32() == 429), Is.Zero, "the instance budget spent tokens before Zendesk had to refuse");
+            foreach (var taskSid in tasks)
+            {
+                Assert.That(NotesFor(await TicketForAsync(taskSid), taskSid, "completed"), Is.EqualTo(1));
+            }
+        });
+    }
+}
