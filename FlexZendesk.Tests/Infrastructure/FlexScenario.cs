@@ -14,7 +14,7 @@ internal sealed class FlexScenario : IAsyncDisposable
     private readonly HttpClient _client;
     private int _eventNumber;
 
-    public FlexScenario(IDictionary<string, string?>? overrides = null)
+    public FlexScenario(IDictionary<string, string?>? overrides = null, CapturingLoggerProvider? logs = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -28,7 +28,7 @@ internal sealed class FlexScenario : IAsyncDisposable
             settings[key] = value;
         }
 
-        App = new FunctionsApp(settings);
+        App = new FunctionsApp(settings, logs);
         _client = App.CreateClient();
     }
 

@@ -20,9 +20,11 @@ internal sealed class FunctionsApp : WebApplicationFactory<Program>
     public const string PublicBaseUrl = "https://flex.example.test";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly CapturingLoggerProvider? _logs;
 
-    public FunctionsApp(IDictionary<string, string?>? overrides = null)
+    public FunctionsApp(IDictionary<string, string?>? overrides = null, CapturingLoggerProvider? logs = null)
     {
+        _logs = logs;
         var unique = Guid.NewGuid().ToString("N")[..12];
         QueueName = "flex-events-" + unique;
         TablePrefix = "T" + unique;
@@ -82,6 +84,11 @@ internal sealed class FunctionsApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
         }
 
         if (Environment.GetEnvironmentVariable("FLEXZENDESK_TEST_LOGS") == "1")
