@@ -9,6 +9,8 @@ namespace FlexZendesk.Functions;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StudioAccepted))]
 [JsonSerializable(typeof(TicketLookup))]
+[JsonSerializable(typeof(FlexZendesk.Functions.Admin.ReplayRequest))]
+[JsonSerializable(typeof(FlexZendesk.Functions.Admin.ReplayReport))]
 [JsonSerializable(typeof(FlexZendesk.Functions.Flex.TaskSelected))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(FlexZendesk.Functions.Queues.InvocationResult))]

@@ -1,3 +1,4 @@
+using FlexZendesk.Functions.Admin;
 using FlexZendesk.Functions.Errors;
 using FlexZendesk.Functions.Flex;
 using FlexZendesk.Functions.Health;
@@ -25,6 +26,7 @@ app.MapTaskRouterApi();
 app.MapStudioApi();
 app.MapStudioLookupApi();
 app.MapFlexPluginApi();
+app.MapPoisonApi();
 app.MapQueueFunctions();
 
 app.Run();

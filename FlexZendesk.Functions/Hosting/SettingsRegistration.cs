@@ -34,6 +34,7 @@ public static class SettingsRegistration
         services.AddSingleton<IValidateOptions<NoteOptions>, NoteOptionsValidator>();
 
         services.AddOptions<FlexOptions>().BindConfiguration(FlexOptions.Section);
+        services.AddOptions<Admin.AdminOptions>().BindConfiguration(Admin.AdminOptions.Section);
 
         services.AddOptions<LedgerOptions>().BindConfiguration(LedgerOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();

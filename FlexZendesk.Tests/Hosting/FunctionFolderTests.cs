@@ -96,6 +96,7 @@ public sealed class FunctionFolderTests
             ("Notes", typeof(Core.Tickets.NoteOptions)),
             ("Flex", typeof(Core.Tickets.FlexOptions)),
             ("Ledger", typeof(Core.Ledger.LedgerOptions)),
+            ("Admin", typeof(Functions.Admin.AdminOptions)),
         }.SelectMany(o => o.Options.GetProperties().Where(p => p.CanWrite).Select(p => (o.Section, p.Name)));
 
     [Test]
@@ -107,7 +108,7 @@ public sealed class FunctionFolderTests
         Assert.That(keys, Is.SupersetOf(AllSettings().Select(s => $"{s.Section}__{s.Name}").Append("AzureWebJobsStorage").Append("FUNCTIONS_WORKER_RUNTIME")));
         Assert.Multiple(() =>
         {
-            foreach (var secret in new[] { "Twilio__AuthToken", "Twilio__ApiKeySecret", "Zendesk__ApiToken", "Zendesk__OAuthToken", "Flex__PluginKey" })
+            foreach (var secret in new[] { "Twilio__AuthToken", "Twilio__ApiKeySecret", "Zendesk__ApiToken", "Zendesk__OAuthToken", "Flex__PluginKey", "Admin__Key" })
             {
                 Assert.That(values.GetProperty(secret).GetString(), Does.StartWith("<").Or.Empty, secret + " must be a placeholder");
             }
