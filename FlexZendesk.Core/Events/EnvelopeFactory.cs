@@ -8,7 +8,9 @@ namespace FlexZendesk.Core.Events;
 public static class EnvelopeFactory
 {
     private const string AttributesField = "TaskAttributes";
-    private static readonly JsonDocumentOptions AttributesParsing = new() { MaxDepth = 64 };
+    // Below the serializer's 64: the envelope nests the attributes one level deeper when it is written.
+    private const int MaxAttributeDepth = 48;
+    private static readonly JsonDocumentOptions AttributesParsing = new() { MaxDepth = MaxAttributeDepth };
 
     public static FlexEventEnvelope Create(
         string source,
