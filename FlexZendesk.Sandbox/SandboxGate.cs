@@ -35,7 +35,11 @@ public sealed class SandboxGate(RequestDelegate next, SandboxState state, Sandbo
         }
 
         var status = await Gate(http, api);
-        if (status == 0)
+        if (status == 0 && http.Items["late-fault"] is FaultRule late)
+        {
+            status = await RunThenFaultAsync(http, late);
+        }
+        else if (status == 0)
         {
             await next(http);
             status = http.Response.StatusCode;
@@ -61,6 +65,12 @@ public sealed class SandboxGate(RequestDelegate next, SandboxState state, Sandbo
         }
 
         var fault = TakeFault(http, api);
+        if (fault is { After: true, Mode: "delay" or "drop" })
+        {
+            http.Items["late-fault"] = fault;
+            return 0;
+        }
+
         if (fault is not null)
         {
             switch (fault.Mode)
@@ -69,7 +79,15 @@ public sealed class SandboxGate(RequestDelegate next, SandboxState state, Sandbo
                     http.Abort();
                     return 499;
                 case "delay":
-                    await Task.Delay(fault.DelayMs, http.RequestAborted);
+                    try
+                    {
+                        await Task.Delay(fault.DelayMs, http.RequestAborted);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return 499; // the client gave up before the request took effect
+                    }
+
                     break;
                 default:
                     if (fault.RetryAfterSeconds is { } after)
@@ -99,6 +117,35 @@ public sealed class SandboxGate(RequestDelegate next, SandboxState state, Sandbo
         }
 
         return 0;
+    }
+
+    /// <summary>The request takes effect, then its answer is delayed or the connection dropped.</summary>
+    private async Task<int> RunThenFaultAsync(HttpContext http, FaultRule fault)
+    {
+        var original = http.Response.Body;
+        using var buffer = new MemoryStream();
+        http.Response.Body = buffer;
+        await next(http);
+        http.Response.Body = original;
+        if (fault.Mode == "drop")
+        {
+            http.Abort();
+            return 499;
+        }
+
+        try
+        {
+            await Task.Delay(fault.DelayMs, http.RequestAborted);
+            buffer.Position = 0;
+            await buffer.CopyToAsync(original, http.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up waiting: its change is made, its answer lost.
+            return 499;
+        }
+
+        return http.Response.StatusCode;
     }
 
     private static bool IsTicketUpdate(string path)

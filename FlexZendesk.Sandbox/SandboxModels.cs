@@ -70,6 +70,9 @@ public sealed class FaultRule
     public int DelayMs { get; set; }
     public int? RetryAfterSeconds { get; set; }
 
+    /// <summary>For <c>delay</c> and <c>drop</c>: apply it after the request took effect (the answer is late or lost, the change is made).</summary>
+    public bool After { get; set; }
+
     /// <summary>How many requests it applies to; null = until removed.</summary>
     public int? Count { get; set; }
 
