@@ -13,7 +13,14 @@ internal sealed class Azurite : IAsyncDisposable
     private const string DevelopmentKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly int[] _ports = FreePorts.Take(3);
+    private readonly string? _location;
     private Process? _process;
+
+    /// <param name="persistent">Keep data on disk (a temp folder) so a stop and restart loses nothing.</param>
+    public Azurite(bool persistent = false)
+    {
+        _location = persistent ? Directory.CreateTempSubdirectory("azurite-").FullName : null;
+    }
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={DevelopmentKey};" +
@@ -39,13 +46,19 @@ internal sealed class Azurite : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        string[] persistence = _location is null ? ["--inMemoryPersistence"] : ["--location", _location];
         foreach (var argument in new[]
                  {
-                     ScriptPath, "--silent", "--disableTelemetry", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl",
+                     ScriptPath, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--disableProductStyleUrl",
                      "--blobHost", "127.0.0.1", "--blobPort", $"{_ports[0]}",
                      "--queueHost", "127.0.0.1", "--queuePort", $"{_ports[1]}",
                      "--tableHost", "127.0.0.1", "--tablePort", $"{_ports[2]}",
                  })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in persistence)
         {
             start.ArgumentList.Add(argument);
         }
@@ -67,14 +80,49 @@ internal sealed class Azurite : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops the emulator (SIGTERM, so it flushes like a real service that acknowledged its writes; SIGKILL
+    /// would lose Azurite's last unsaved writes, which Azure Storage never does); <see cref="StartAsync"/> brings
+    /// it back on the same ports.
+    /// </summary>
+    public async Task StopAsync()
     {
         if (_process is { HasExited: false })
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await _process.WaitForExitAsync(patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
         }
 
         _process?.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_location is not null)
+        {
+            try
+            {
+                Directory.Delete(_location, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temp folder: best effort.
+            }
+        }
     }
 }

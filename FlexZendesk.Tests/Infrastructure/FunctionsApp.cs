@@ -59,12 +59,15 @@ internal sealed class FunctionsApp : WebApplicationFactory<Program>
 
     public string TablePrefix { get; }
 
-    public QueueClient PoisonQueue => new(TestEnvironment.StorageConnectionString, QueueName + "-poison",
+    public QueueClient PoisonQueue => new(Storage, QueueName + "-poison",
         new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
     public TwilioSigner Signer { get; }
 
-    public QueueClient Queue => new(TestEnvironment.StorageConnectionString, QueueName,
+    /// <summary>The storage this app uses (the shared Azurite unless a test overrides it).</summary>
+    public string Storage => _settings["AzureWebJobsStorage"]!;
+
+    public QueueClient Queue => new(Storage, QueueName,
         new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
     /// <summary>Every envelope on the queue (peeked, left in place), decoded as a consumer would.</summary>
