@@ -7,11 +7,15 @@ return args.FirstOrDefault() switch
     "send-sample" => await SampleCallback.SendAsync(DevSettings.FromEnvironment(), args.Skip(1).FirstOrDefault() ?? "task.created"),
     "peek" => await QueuePeek.PrintAsync(DevSettings.FromEnvironment()),
     "demo" => await Demo.RunAsync(DevSettings.FromEnvironment()),
+    "soak" => await Soak.RunAsync(DevSettings.FromEnvironment(), Arg(args, 1, 200), Arg(args, 2, 16)),
     _ => Usage(),
 };
 
+static int Arg(string[] args, int index, int fallback) =>
+    args.Length > index && int.TryParse(args[index], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
+
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FlexZendesk.DevTools send-sample [eventType] | peek | demo");
+    Console.Error.WriteLine("usage: FlexZendesk.DevTools send-sample [eventType] | peek | demo | soak [lifecycles] [concurrency]");
     return 2;
 }
