@@ -52,11 +52,12 @@ public sealed partial class QueueListener(
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
-                await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
-                continue;
+                batch = [];
+                await CreateQueueAsync(queue, stoppingToken);
             }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException or OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Storage slow or away: keep polling; the loop must outlive any outage.
                 LogReceiveFailed(logger, ex.GetType().Name);
                 batch = [];
             }
@@ -84,6 +85,18 @@ public sealed partial class QueueListener(
         LogStopped(logger, queue.Name);
     }
 
+    private async Task CreateQueueAsync(QueueClient queue, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogReceiveFailed(logger, ex.GetType().Name);
+        }
+    }
+
     private async Task HandleAsync(QueueClient queue, QueueMessage message)
     {
         var text = message.Body.ToString();
@@ -107,9 +120,11 @@ public sealed partial class QueueListener(
 
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
         }
-        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or QueueUnavailableException)
+        catch (Exception ex)
         {
-            // The message stays on the queue and comes back after its lease: at least once, never lost.
+            // Whatever failed (storage timeouts surface as AggregateException after the SDK's retries), the message
+            // stays on the queue and comes back after its lease: at least once, never lost. One message must never
+            // take the listener, and with it the app, down.
             LogSettleFailed(logger, message.MessageId, ex.GetType().Name);
         }
     }
