@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using FlexZendesk.Functions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -20,8 +18,7 @@ public sealed partial class AdminKeyFilter(IOptions<AdminOptions> options, IConf
 
         var expected = options.Value.Key;
         var provided = context.HttpContext.Request.Headers["x-functions-key"].ToString();
-        if (expected.Length == 0
-            || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(provided)), SHA256.HashData(Encoding.UTF8.GetBytes(expected))))
+        if (!SharedKey.Matches(provided, expected))
         {
             LogRejected(logger, context.HttpContext.Request.Path, expected.Length > 0);
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "The admin key is required.");

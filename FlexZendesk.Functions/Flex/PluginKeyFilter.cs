@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using FlexZendesk.Functions.Hosting;
 using FlexZendesk.Core.Tickets;
 using Microsoft.Extensions.Options;
 
@@ -18,8 +17,7 @@ public sealed partial class PluginKeyFilter(IOptions<FlexOptions> options, ILogg
     {
         var expected = options.Value.PluginKey;
         var provided = context.HttpContext.Request.Headers[Header].ToString();
-        if (expected.Length == 0
-            || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(provided)), SHA256.HashData(Encoding.UTF8.GetBytes(expected))))
+        if (!SharedKey.Matches(provided, expected))
         {
             LogRejected(logger, context.HttpContext.Request.Path, expected.Length > 0);
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "A valid plugin key is required.");
