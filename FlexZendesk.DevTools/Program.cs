@@ -8,14 +8,18 @@ return args.FirstOrDefault() switch
     "peek" => await QueuePeek.PrintAsync(DevSettings.FromEnvironment()),
     "demo" => await Demo.RunAsync(DevSettings.FromEnvironment()),
     "soak" => await Soak.RunAsync(DevSettings.FromEnvironment(), Arg(args, 1, 200), Arg(args, 2, 16)),
+    "bench-ingress" => await IngressBench.RunAsync(DevSettings.FromEnvironment(), Arg(args, 1, 5000), Levels(args, 2, [1, 8, 32, 64]), !args.Contains("--no-header")),
     _ => Usage(),
 };
 
 static int Arg(string[] args, int index, int fallback) =>
     args.Length > index && int.TryParse(args[index], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
 
+static int[] Levels(string[] args, int index, int[] fallback) =>
+    args.Length > index ? [.. args[index].Split(',').Select(l => int.Parse(l, System.Globalization.CultureInfo.InvariantCulture))] : fallback;
+
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FlexZendesk.DevTools send-sample [eventType] | peek | demo | soak [lifecycles] [concurrency]");
+    Console.Error.WriteLine("usage: FlexZendesk.DevTools send-sample [eventType] | peek | demo | soak [lifecycles] [concurrency] | bench-ingress [requests] [c1,c2,...] [--no-header]");
     return 2;
 }

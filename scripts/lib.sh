@@ -41,3 +41,10 @@ start_azurite() {
   export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
   echo "Azurite (in memory): blob 127.0.0.1:$blob, queue 127.0.0.1:$queue, table 127.0.0.1:$table" >&2
 }
+
+# Stops a process group started with setsid: TERM, then KILL after 5 s (an in-memory Azurite under load can ignore TERM).
+stop_group() { # pid
+  kill -TERM -- -"$1" 2>/dev/null || return 0
+  for _ in $(seq 50); do kill -0 -- -"$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL -- -"$1" 2>/dev/null || true
+}

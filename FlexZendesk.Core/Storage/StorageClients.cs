@@ -33,6 +33,8 @@ public sealed class StorageClients(IOptions<StorageOptions> options)
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
         clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(1);
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(2.5);
+        clientOptions.Diagnostics.IsLoggingEnabled = false;
+        clientOptions.Diagnostics.IsTelemetryEnabled = false;
         return clientOptions;
     }
 }

@@ -55,7 +55,7 @@ public static class QueueFunctionApi
                 return TypedResults.Ok(reply);
             case SettleAction.Backoff:
                 // Non-2xx fails the invocation: the host redelivers after host.json's visibilityTimeout.
-                return TypedResults.Json(reply, statusCode: StatusCodes.Status500InternalServerError);
+                return TypedResults.Json(reply, AppJsonContext.Default.InvocationResult, statusCode: StatusCodes.Status500InternalServerError);
             default:
                 return TypedResults.Ok(reply);
         }

@@ -57,7 +57,7 @@ public static partial class TaskRouterApi
     [LoggerMessage(LogLevel.Debug, "Skipped {EventType} {EventId}: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string eventType, string eventId, string reason);
 
-    [LoggerMessage(LogLevel.Information, "Enqueued {EventType} {EventId} for task {TaskSid} ({Bytes} bytes, in blob: {InBlob})")]
+    [LoggerMessage(LogLevel.Debug, "Enqueued {EventType} {EventId} for task {TaskSid} ({Bytes} bytes, in blob: {InBlob})")]
     private static partial void LogEnqueued(ILogger logger, string eventType, string eventId, string? taskSid, int bytes, bool inBlob);
 
     [LoggerMessage(LogLevel.Warning, "Event {EventId} for task {TaskSid} has TaskAttributes that are not valid JSON; kept raw and flagged")]
