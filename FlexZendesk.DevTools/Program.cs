@@ -9,6 +9,10 @@ return args.FirstOrDefault() switch
     "demo" => await Demo.RunAsync(DevSettings.FromEnvironment()),
     "soak" => await Soak.RunAsync(DevSettings.FromEnvironment(), Arg(args, 1, 200), Arg(args, 2, 16)),
     "bench-ingress" => await IngressBench.RunAsync(DevSettings.FromEnvironment(), Arg(args, 1, 5000), Levels(args, 2, [1, 8, 32, 64]), !args.Contains("--no-header")),
+    "bench-e2e" => args.Skip(1).FirstOrDefault() == "budget"
+        ? await E2eBench.BudgetAsync(DevSettings.FromEnvironment(), Arg(args, 2, 150), Arg(args, 3, 8))
+        : await E2eBench.ScenariosAsync(DevSettings.FromEnvironment(), Arg(args, 2, 100), Arg(args, 3, 8)),
+    "bench-start" when args.Length >= 3 => await StartBench.RunAsync(args[1], args[2], args.Length > 3 && !int.TryParse(args[3], out _) ? args[3] : null, Arg(args, args.Length - 1, 10)),
     _ => Usage(),
 };
 
@@ -20,6 +24,6 @@ static int[] Levels(string[] args, int index, int[] fallback) =>
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FlexZendesk.DevTools send-sample [eventType] | peek | demo | soak [lifecycles] [concurrency] | bench-ingress [requests] [c1,c2,...] [--no-header]");
+    Console.Error.WriteLine("usage: FlexZendesk.DevTools send-sample [eventType] | peek | demo | soak [lifecycles] [concurrency] | bench-ingress [requests] [c1,c2,...] [--no-header] | bench-e2e scenarios|budget [lifecycles] [concurrency] | bench-start label executable [dll] [runs]");
     return 2;
 }

@@ -6,8 +6,8 @@ namespace FlexZendesk.Core.Zendesk;
 
 /// <summary>
 /// Token buckets for Zendesk's limits, shared by every worker of this instance: the plan budget and the Update
-/// Ticket limit. Each refills at 90 % of its per-minute limit with a burst of 10 %, so no minute ever exceeds
-/// the limit while sustained use stays at 90 %. Requests wait for tokens in arrival order; one that would wait
+/// Ticket limit. Each refills at 93 % of its per-minute limit with a burst of 5 %, so no minute ever exceeds
+/// the limit (2 % is left for network jitter between our clock and Zendesk's) while sustained use stays at 93 %. Requests wait for tokens in arrival order; one that would wait
 /// more than 30 s fails as retryable with a Retry-After, and its message is rescheduled.
 /// </summary>
 public sealed class ZendeskBudget : IDisposable
@@ -62,13 +62,13 @@ public sealed class ZendeskBudget : IDisposable
 
     private static TokenBucketRateLimiter Bucket(int perMinute)
     {
-        // burst + 60 s of refill = 10 % + 90 % of the limit: never more than the limit in any minute.
-        var burst = Math.Max(1, perMinute / 10);
+        // burst + 60 s of refill = 5 % + 93 % of the limit: at most 98 % in any minute, 93 % sustained.
+        var burst = Math.Max(1, perMinute / 20);
         return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = burst,
             TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(60.0 / (0.9 * perMinute)),
+            ReplenishmentPeriod = TimeSpan.FromSeconds(60.0 / (0.93 * perMinute)),
             AutoReplenishment = true,
             QueueLimit = 1000,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,

@@ -36,7 +36,7 @@ public static partial class HealthApi
         catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException or OperationCanceledException)
         {
             LogUnreachable(logger, ex.GetType().Name, (ex as RequestFailedException)?.ErrorCode);
-            return TypedResults.Json(new HealthReport("Unhealthy", Version, "unreachable", name, null), statusCode: StatusCodes.Status503ServiceUnavailable);
+            return TypedResults.Json(new HealthReport("Unhealthy", Version, "unreachable", name, null), AppJsonContext.Default.HealthReport, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class ZendeskBudgetTests
     [Test]
     public async Task BurstIsAllowedThenTheBucketRefusesWithRetryAfter()
     {
-        // 1 per minute: a burst of 1, the next token 66 s later, beyond the 30 s a request may wait.
+        // 1 per minute: a burst of 1, the next token 64.5 s later, beyond the 30 s a request may wait.
         using var budget = new ZendeskBudget(Options.Create(new ZendeskOptions { RequestsPerMinute = 1, TicketUpdatesPerMinute = 1 }));
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 5).Select(async _ =>
         {

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace FlexZendesk.DevTools;
+
+/// <summary>
+/// The end-to-end benchmark (scripts/bench-e2e): task lifecycles through ingress, queue, processor and the sandbox.
+/// <c>scenarios</c>: new caller / known caller / valid zd_ticket_id, each its own batch: drain time, events/s,
+/// event-to-effect latency, Zendesk calls per task. <c>budget</c>: new callers against a plan limit set on both the
+/// app and the sandbox: how much of each full minute's budget was used, and how many 429s.
+/// </summary>
+internal static class E2eBench
+{
+    private static readonly (string Name, string Key, int Target)[] Scenarios =
+        [("new caller", "new", 4), ("known caller", "known", 3), ("valid zd_ticket_id", "ticket", 3)];
+
+    public static async Task<int> ScenariosAsync(DevSettings settings, int lifecycles, int concurrency)
+    {
+        using var sandbox = Lifecycles.Sandbox();
+        var budget = Budget("Zendesk__RequestsPerMinute", 2500);
+        await Lifecycles.ResetAsync(sandbox, budget, Budget("Zendesk__TicketUpdatesPerMinute", 2500));
+        Console.WriteLine($"""
+            e2e: {lifecycles} lifecycles per scenario (5 events each, in order), {concurrency} lifecycles at a time, Zendesk budget {budget}/min, default two stage notes
+
+            | scenario | lifecycles | drain s | events/s | effect p50 ms | effect p99 ms | Zendesk calls per task | target |
+            |---|---:|---:|---:|---:|---:|---:|---:|
+            """);
+        var failed = 0;
+        var all = new List<double>();
+        var phone = 0;
+        foreach (var (name, key, target) in Scenarios)
+        {
+            var batch = new List<(string Task, string Attributes)>();
+            for (var i = 0; i < lifecycles; i++)
+            {
+                var from = "+1628" + (++phone).ToString("D7", CultureInfo.InvariantCulture);
+                var ticketId = "";
+                if (key != "new")
+                {
+                    var user = await SeedAsync(sandbox, "/_sandbox/users", new { name = "Bench caller " + phone, phone = from }, "user");
+                    if (key == "ticket")
+                    {
+                        ticketId = (await SeedAsync(sandbox, "/_sandbox/tickets", new { subject = "Earlier contact", requester_id = user }, "ticket")).ToString(CultureInfo.InvariantCulture);
+                    }
+                }
+
+                var taskSid = Lifecycles.NewSid("WT");
+                var attributes = $$"""{"from":"{{from}}","zd_ticket_id":"{{ticketId}}","zdCustomTags":"[bench {{key}}]"}""";
+                await Lifecycles.SeedTaskAsync(sandbox, taskSid, settings.WorkspaceSid ?? SampleCallback.DefaultWorkspaceSid, attributes);
+                batch.Add((taskSid, attributes));
+            }
+
+            var before = Lifecycles.ZendeskRequests((await sandbox.GetFromJsonAsync<JsonNode>("/_sandbox/state"))!).Count;
+            var (drain, sent, answers) = await DriveAsync(settings, sandbox, batch, concurrency);
+            await Task.Delay(2000); // anything still in flight for these tasks is counted too
+            var state = (await sandbox.GetFromJsonAsync<JsonNode>("/_sandbox/state"))!;
+            var calls = (double)(Lifecycles.ZendeskRequests(state).Count - before) / lifecycles;
+            var latencies = Latencies(state, sent);
+            all.AddRange(latencies);
+            var complete = Lifecycles.Complete(state, [.. batch.Select(b => b.Task)]);
+            failed += lifecycles - complete + (calls > target ? 1 : 0) + answers.Where(a => a.Key != 204).Sum(a => a.Value);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {complete}/{lifecycles} | {drain.TotalSeconds:F1} | {5 * lifecycles / drain.TotalSeconds:F1} | {Percentile(latencies, 0.5):F0} | {Percentile(latencies, 0.99):F0} | {calls:F2} | ≤ {target} |"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nall scenarios: event-to-effect p50 {Percentile(all, 0.5):F0} ms, p99 {Percentile(all, 0.99):F0} ms over {all.Count} effects"));
+        return failed == 0 ? 0 : 1;
+    }
+
+    public static async Task<int> BudgetAsync(DevSettings settings, int lifecycles, int concurrency)
+    {
+        using var sandbox = Lifecycles.Sandbox();
+        var requestsPerMinute = Budget("Zendesk__RequestsPerMinute", 200);
+        var updatesPerMinute = Budget("Zendesk__TicketUpdatesPerMinute", 100);
+        await Lifecycles.ResetAsync(sandbox, requestsPerMinute, updatesPerMinute);
+        var batch = new List<(string Task, string Attributes)>();
+        for (var i = 0; i < lifecycles; i++)
+        {
+            var taskSid = Lifecycles.NewSid("WT");
+            var attributes = $$"""{"from":"+1629{{i.ToString("D7", CultureInfo.InvariantCulture)}}","zd_ticket_id":"","zdCustomTags":"[bench budget]"}""";
+            await Lifecycles.SeedTaskAsync(sandbox, taskSid, settings.WorkspaceSid ?? SampleCallback.DefaultWorkspaceSid, attributes);
+            batch.Add((taskSid, attributes));
+        }
+
+        var (drain, _, _) = await DriveAsync(settings, sandbox, batch, concurrency);
+        var state = (await sandbox.GetFromJsonAsync<JsonNode>("/_sandbox/state"))!;
+        var requests = Lifecycles.ZendeskRequests(state);
+        var complete = Lifecycles.Complete(state, [.. batch.Select(b => b.Task)]);
+        var tooMany = requests.Count(r => r.Status == 429);
+
+        // Zendesk counts per clock minute; the first and last minutes are partial (ramp-up, tail), so only full ones count.
+        var perMinute = requests.GroupBy(r => r.At.ToUnixTimeSeconds() / 60).OrderBy(g => g.Key).Select(g => g.Count()).ToList();
+        var full = perMinute.Count > 2 ? perMinute[1..^1] : [];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+            e2e budget: {lifecycles} new-caller lifecycles, {concurrency} at a time; app and sandbox both at {requestsPerMinute} requests/min and {updatesPerMinute} ticket updates/min
+
+            | measure | value |
+            |---|---|
+            | lifecycles complete | {complete}/{lifecycles} |
+            | drain time | {drain.TotalSeconds:F1} s |
+            | Zendesk requests | {requests.Count} |
+            | requests per full clock minute | {string.Join(", ", full)} |
+            | budget used per full minute (mean / min) | {(full.Count == 0 ? "n/a (run longer)" : $"{100.0 * full.Average() / requestsPerMinute:F1} % / {100.0 * full.Min() / requestsPerMinute:F1} %")} |
+            | most requests in any sliding 60 s | {Lifecycles.MaxPerSlidingMinute([.. requests.Select(r => r.At)])} / {requestsPerMinute} |
+            | 429 answers | {tooMany} |
+            """));
+        return complete == lifecycles && tooMany == 0 && full.Count > 0 && full.Average() >= 0.9 * requestsPerMinute ? 0 : 1;
+    }
+
+    /// <summary>Sends each lifecycle's events in order, <paramref name="concurrency"/> lifecycles at a time, then waits for the effects.</summary>
+    private static async Task<(TimeSpan Drain, ConcurrentDictionary<(string Task, string Stage), DateTimeOffset> Sent, ConcurrentDictionary<int, int> Answers)> DriveAsync(
+        DevSettings settings, HttpClient sandbox, List<(string Task, string Attributes)> batch, int concurrency)
+    {
+        var workspace = settings.WorkspaceSid ?? SampleCallback.DefaultWorkspaceSid;
+        using var http = new HttpClient { BaseAddress = new Uri(settings.AppUrl) };
+        var sent = new ConcurrentDictionary<(string, string), DateTimeOffset>();
+        var answers = new ConcurrentDictionary<int, int>();
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (lifecycle, ct) =>
+        {
+            foreach (var eventType in Lifecycles.Events)
+            {
+                var status = await Lifecycles.SendAsync(http, settings, workspace, new(lifecycle.Task, eventType, Lifecycles.NewSid("EV"), lifecycle.Attributes), ct);
+                Lifecycles.Count(answers, status);
+                var stage = eventType switch { "reservation.accepted" => "accepted", "task.completed" => "completed", _ => null };
+                if (stage is not null)
+                {
+                    sent[(lifecycle.Task, stage)] = DateTimeOffset.UtcNow;
+                }
+            }
+        });
+        await Lifecycles.AwaitEffectsAsync(sandbox, [.. batch.Select(b => b.Task)], TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(250));
+        return (clock.Elapsed, sent, answers);
+    }
+
+    /// <summary>Per stage note: when the sandbox stored its comment minus when its event was answered 204.</summary>
+    private static List<double> Latencies(JsonNode state, ConcurrentDictionary<(string Task, string Stage), DateTimeOffset> sent)
+    {
+        var byTask = Lifecycles.TicketsByTask(state);
+        var latencies = new List<double>();
+        foreach (var ((task, stage), at) in sent)
+        {
+            if (byTask.TryGetValue(task, out var tickets) && Lifecycles.NoteComments(tickets, task, stage).FirstOrDefault() is { } comment)
+            {
+                latencies.Add((DateTimeOffset.Parse((string)comment["created_at"]!, CultureInfo.InvariantCulture) - at).TotalMilliseconds);
+            }
+        }
+
+        latencies.Sort();
+        return latencies;
+    }
+
+    private static async Task<long> SeedAsync(HttpClient sandbox, string path, object body, string property)
+    {
+        using var response = await sandbox.PostAsJsonAsync(path, body);
+        response.EnsureSuccessStatusCode();
+        return (long)(await response.Content.ReadFromJsonAsync<JsonNode>())![property]!["id"]!;
+    }
+
+    private static int Budget(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out var value) ? value : fallback;
+
+    private static double Percentile(List<double> sorted, double p)
+    {
+        var copy = sorted.Order().ToArray();
+        return IngressBench.Percentile(copy, p);
+    }
+}

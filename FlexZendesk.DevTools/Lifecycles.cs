@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using FlexZendesk.Core.Twilio;
+
+namespace FlexZendesk.DevTools;
+
+/// <summary>What the soak and end-to-end benchmarks share: the sandbox's control API, signed TaskRouter deliveries, and reading effects back.</summary>
+internal static class Lifecycles
+{
+    public static readonly string[] Events = ["task.created", "reservation.accepted", "reservation.wrapup", "task.wrapup", "task.completed"];
+
+    public sealed record Delivery(string Task, string Event, string Sid, string Attributes);
+
+    public static HttpClient Sandbox()
+    {
+        var sandbox = new HttpClient { BaseAddress = new Uri(Environment.GetEnvironmentVariable("FLEXZENDESK_SANDBOX_URL") ?? throw new InvalidOperationException("Run against the sandbox (scripts/run with no Zendesk__BaseUrl).")) };
+        sandbox.DefaultRequestHeaders.Add("X-Sandbox-Key", Environment.GetEnvironmentVariable("Sandbox__ControlKey")!);
+        return sandbox;
+    }
+
+    public static async Task ResetAsync(HttpClient sandbox, int requestsPerMinute, int ticketUpdatesPerMinute)
+    {
+        (await sandbox.PostAsync("/_sandbox/reset", null)).EnsureSuccessStatusCode();
+        (await sandbox.PostAsJsonAsync("/_sandbox/limits", new { requests_per_minute = requestsPerMinute, ticket_updates_per_minute = ticketUpdatesPerMinute })).EnsureSuccessStatusCode();
+    }
+
+    public static string NewSid(string prefix) => prefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    public static async Task SeedTaskAsync(HttpClient sandbox, string taskSid, string workspace, string attributes) =>
+        (await sandbox.PostAsJsonAsync("/_sandbox/tasks", new { sid = taskSid, workspace_sid = workspace, attributes })).EnsureSuccessStatusCode();
+
+    /// <summary>Posts one delivery signed like TaskRouter (a 503 is retried up to 3 times, as Twilio would); returns the status.</summary>
+    public static async Task<HttpStatusCode> SendAsync(HttpClient app, DevSettings settings, string workspace, Delivery d, CancellationToken cancellationToken)
+    {
+        List<KeyValuePair<string, string>> fields =
+        [
+            new("EventType", d.Event), new("AccountSid", settings.AccountSid), new("WorkspaceSid", workspace), new("Sid", d.Sid),
+            new("TaskSid", d.Task), new("TaskAttributes", d.Attributes), new("TaskChannelUniqueName", "voice"), new("TaskQueueName", "Bench"),
+        ];
+        var signature = new TwilioSignature(settings.AuthToken).Compute(settings.PublicBaseUrl.TrimEnd('/') + "/api/taskrouter/events", fields);
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/taskrouter/events") { Content = new FormUrlEncodedContent(fields) };
+            request.Headers.Add("X-Twilio-Signature", signature);
+            using var response = await app.SendAsync(request, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt >= 3)
+            {
+                return response.StatusCode;
+            }
+        }
+    }
+
+    public static void Count(ConcurrentDictionary<int, int> statuses, HttpStatusCode status) =>
+        statuses.AddOrUpdate((int)status, 1, (_, n) => n + 1);
+
+    public static string Describe(IEnumerable<KeyValuePair<int, int>> statuses) =>
+        string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}x{s.Value}"));
+
+    public static Dictionary<string, List<JsonNode?>> TicketsByTask(JsonNode state) =>
+        state["tickets"]!.AsArray().GroupBy(t => (string?)t!["external_id"] ?? "").ToDictionary(g => g.Key, g => g.ToList());
+
+    /// <summary>The comments that carry the note of <paramref name="stage"/> for <paramref name="taskSid"/>.</summary>
+    public static IEnumerable<JsonNode> NoteComments(IEnumerable<JsonNode?> tickets, string taskSid, string stage) =>
+        tickets.SelectMany(t => t!["comments"]!.AsArray())
+            .Where(c => ((string?)c!["body"])?.Contains($"[FlexZendesk {taskSid} {stage}]", StringComparison.Ordinal) == true)!;
+
+    public static int Notes(IEnumerable<JsonNode?> tickets, string taskSid, string stage) => NoteComments(tickets, taskSid, stage).Count();
+
+    /// <summary>Tasks with their ticket and both default stage notes.</summary>
+    public static int Complete(JsonNode state, IReadOnlyCollection<string> tasks)
+    {
+        var byTask = TicketsByTask(state);
+        return tasks.Count(t => byTask.TryGetValue(t, out var mine) && Notes(mine, t, "accepted") >= 1 && Notes(mine, t, "completed") >= 1);
+    }
+
+    /// <summary>Polls the sandbox until every task is complete or nothing progressed for <paramref name="patience"/>.</summary>
+    public static async Task<JsonNode> AwaitEffectsAsync(HttpClient sandbox, IReadOnlyCollection<string> tasks, TimeSpan patience, TimeSpan poll)
+    {
+        var done = -1;
+        var lastProgress = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var state = (await sandbox.GetFromJsonAsync<JsonNode>("/_sandbox/state"))!;
+            var now = Complete(state, tasks);
+            if (now == tasks.Count || lastProgress.Elapsed >= patience)
+            {
+                return state;
+            }
+
+            if (now != done)
+            {
+                done = now;
+                lastProgress.Restart();
+            }
+
+            await Task.Delay(poll);
+        }
+    }
+
+    /// <summary>Zendesk requests of the sandbox's log (time, status), oldest first.</summary>
+    public static List<(DateTimeOffset At, int Status)> ZendeskRequests(JsonNode state) =>
+        [.. state["requests"]!.AsArray()
+            .Where(r => (string?)r!["api"] == "zendesk")
+            .Select(r => (DateTimeOffset.Parse((string)r!["at"]!, CultureInfo.InvariantCulture), (int)r!["status"]!))
+            .OrderBy(r => r.Item1)];
+
+    /// <summary>The most requests in any sliding 60 s window.</summary>
+    public static int MaxPerSlidingMinute(IReadOnlyList<DateTimeOffset> times)
+    {
+        int max = 0, start = 0;
+        for (var end = 0; end < times.Count; end++)
+        {
+            while (times[end] - times[start] >= TimeSpan.FromMinutes(1))
+            {
+                start++;
+            }
+
+            max = Math.Max(max, end - start + 1);
+        }
+
+        return max;
+    }
+}
