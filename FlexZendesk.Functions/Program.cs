@@ -7,7 +7,9 @@ using FlexZendesk.Functions.Queues;
 using FlexZendesk.Functions.Studio;
 using FlexZendesk.Functions.TaskRouter;
 
-var builder = WebApplication.CreateSlimBuilder(args);
+// No reload-on-change: the Functions host restarts the handler when settings change, and the watcher it would set up
+// walks the whole working directory at start (measured: most of the start-up time from a checkout; docs/benchmarks.md).
+var builder = WebApplication.CreateSlimBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 
 builder.UseCustomHandlerPort();
 builder.UseFlexZendeskLogging();
