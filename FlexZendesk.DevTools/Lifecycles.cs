@@ -8,7 +8,7 @@ using FlexZendesk.Core.Twilio;
 namespace FlexZendesk.DevTools;
 
 /// <summary>What the soak and end-to-end benchmarks share: the sandbox's control API, signed TaskRouter deliveries, and reading effects back.</summary>
-internal static class Lifecycles
+internal static partial class Lifecycles
 {
     public static readonly string[] Events = ["task.created", "reservation.accepted", "reservation.wrapup", "task.wrapup", "task.completed"];
 
@@ -69,12 +69,24 @@ internal static class Lifecycles
 
     public static int Notes(IEnumerable<JsonNode?> tickets, string taskSid, string stage) => NoteComments(tickets, taskSid, stage).Count();
 
-    /// <summary>Tasks with their ticket and both default stage notes.</summary>
+    /// <summary>Tasks with both default stage notes, on whichever ticket (a reused zd_ticket_id has no external_id).</summary>
     public static int Complete(JsonNode state, IReadOnlyCollection<string> tasks)
     {
-        var byTask = TicketsByTask(state);
-        return tasks.Count(t => byTask.TryGetValue(t, out var mine) && Notes(mine, t, "accepted") >= 1 && Notes(mine, t, "completed") >= 1);
+        // One pass over every comment, indexed by marker: polling thousands of tasks must not rescan per task.
+        var markers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var comment in state["tickets"]!.AsArray().SelectMany(t => t!["comments"]!.AsArray()))
+        {
+            foreach (System.Text.RegularExpressions.Match match in Marker().Matches((string?)comment!["body"] ?? ""))
+            {
+                markers.Add(match.Value);
+            }
+        }
+
+        return tasks.Count(t => markers.Contains($"[FlexZendesk {t} accepted]") && markers.Contains($"[FlexZendesk {t} completed]"));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\[FlexZendesk \S+ \S+\]")]
+    private static partial System.Text.RegularExpressions.Regex Marker();
 
     /// <summary>Polls the sandbox until every task is complete or nothing progressed for <paramref name="patience"/>.</summary>
     public static async Task<JsonNode> AwaitEffectsAsync(HttpClient sandbox, IReadOnlyCollection<string> tasks, TimeSpan patience, TimeSpan poll)
