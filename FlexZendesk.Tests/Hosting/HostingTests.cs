@@ -92,22 +92,8 @@ public sealed class HostingTests
     public async Task ListensOnTheCustomHandlerPortOnLoopback()
     {
         var port = FreePorts.Take(1)[0];
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "FlexZendesk.Functions"))
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var start = HandlerProcess.StartInfo(Path.Combine(AppContext.BaseDirectory, "FlexZendesk.Functions"), port, AppContext.BaseDirectory);
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePorts.Take(1)[0]}";
-        start.Environment["AzureWebJobsStorage"] = TestEnvironment.StorageConnectionString;
-        start.Environment["Twilio__AccountSid"] = FunctionsApp.AccountSid;
-        start.Environment["Twilio__AuthToken"] = FunctionsApp.AuthToken;
-        start.Environment["Twilio__WebhookBaseUrl"] = FunctionsApp.PublicBaseUrl;
-        start.Environment["Zendesk__BaseUrl"] = TestEnvironment.Sandbox.BaseUrl;
-        start.Environment["Zendesk__Email"] = SandboxServer.ZendeskEmail;
-        start.Environment["Zendesk__ApiToken"] = SandboxServer.ZendeskToken;
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
