@@ -13,6 +13,7 @@ var builder = WebApplication.CreateSlimBuilder([.. args, "--hostBuilder:reloadCo
 
 builder.UseCustomHandlerPort();
 builder.UseFlexZendeskLogging();
+builder.UseFlexZendeskTelemetry();
 builder.Services.AddFlexZendeskSettings();
 builder.Services.AddFlexZendeskIngress();
 builder.Services.AddFlexZendeskProcessing();

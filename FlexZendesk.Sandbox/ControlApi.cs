@@ -106,6 +106,7 @@ public static class ControlApi
                     comments = t.Comments.Select(c => new { c.Id, c.Body, c.Public, c.CreatedAt }),
                 }).ToList(),
                 tasks = s.Tasks.Values.Select(t => new { t.Sid, t.WorkspaceSid, t.Attributes, t.Version }).ToList(),
+                workspaces = s.Workspaces.ToDictionary(),
                 requests = s.Requests.ToList(),
                 idempotency_keys = s.IdempotencyKeys.Count,
             }, Json);

@@ -13,6 +13,7 @@ public sealed class SandboxState(TimeProvider clock)
     public Dictionary<long, ZdTicket> Tickets { get; } = [];
     public Dictionary<string, (string BodyHash, int Status, object Response)> IdempotencyKeys { get; } = [];
     public Dictionary<string, TwTask> Tasks { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Dictionary<string, string>> Workspaces { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<TwMessage>> Conversations { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<TwRecording>> Recordings { get; } = new(StringComparer.Ordinal);
     public List<SandboxRequest> Requests { get; } = [];
@@ -35,6 +36,7 @@ public sealed class SandboxState(TimeProvider clock)
             Tickets.Clear();
             IdempotencyKeys.Clear();
             Tasks.Clear();
+            Workspaces.Clear();
             Conversations.Clear();
             Recordings.Clear();
             Requests.Clear();

@@ -5,6 +5,7 @@ namespace FlexZendesk.Sandbox;
 /// <summary>The Twilio REST subset: TaskRouter task read/update with ETag/If-Match, Conversations messages, call recordings.</summary>
 public static class TwilioApi
 {
+    private static readonly string[] WorkspaceFields = ["EventCallbackUrl", "EventsFilter", "FriendlyName"];
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public static void MapTwilio(this IEndpointRouteBuilder app)
@@ -17,6 +18,30 @@ public static class TwilioApi
             }
         });
         app.MapPost("/v1/Workspaces/{workspace}/Tasks/{sid}", UpdateTask);
+        // Workspace update: the settable fields FlexZendesk's setup uses (Twilio's names, form-encoded), echoed back.
+        app.MapPost("/v1/Workspaces/{workspace}", async (string workspace, HttpContext http, SandboxState s) =>
+        {
+            var form = await http.Request.ReadFormAsync();
+            lock (s.Gate)
+            {
+                var fields = s.Workspaces.TryGetValue(workspace, out var existing) ? existing : s.Workspaces[workspace] = new(StringComparer.Ordinal);
+                foreach (var name in WorkspaceFields)
+                {
+                    if (form.TryGetValue(name, out var value))
+                    {
+                        fields[name] = value.ToString();
+                    }
+                }
+
+                return Results.Json(new
+                {
+                    sid = workspace,
+                    event_callback_url = fields.GetValueOrDefault("EventCallbackUrl"),
+                    events_filter = fields.GetValueOrDefault("EventsFilter"),
+                    url = $"https://taskrouter.twilio.com/v1/Workspaces/{workspace}",
+                }, Json);
+            }
+        });
         app.MapGet("/v1/Conversations/{conversation}/Messages", (string conversation, int? pageSize, SandboxState s) =>
         {
             lock (s.Gate)

@@ -47,6 +47,12 @@ public sealed record FlexEventEnvelope
     /// <summary>On a poison message: when it was given up.</summary>
     public DateTimeOffset? FailedAt { get; init; }
 
+    /// <summary>W3C <c>traceparent</c> of the span that enqueued it: processing continues that trace.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>W3C <c>tracestate</c> that goes with <see cref="TraceParent"/>.</summary>
+    public string? TraceState { get; init; }
+
     /// <summary>Set on a pointer message: the full envelope is in this blob (<c>container/name</c>) because it exceeded a queue message.</summary>
     public string? PayloadBlob { get; init; }
 }

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Azure;
 using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Storage;
+using FlexZendesk.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace FlexZendesk.Core.Queues;
@@ -11,13 +13,20 @@ namespace FlexZendesk.Core.Queues;
 /// too large for a queue message first loses its raw copy; if still too large it is stored as a blob and
 /// the message carries a pointer, so no accepted callback is dropped for its size.
 /// </summary>
-public sealed class EventQueueWriter(StorageClients clients, IOptions<QueueOptions> options)
+public sealed class EventQueueWriter(StorageClients clients, IOptions<QueueOptions> options, FlexZendeskMetrics metrics)
 {
     /// <summary>64 KiB per message after base64 leaves 48 KiB of JSON.</summary>
     public const int MaxMessageBytes = 48 * 1024;
 
     public async Task<EnqueueResult> EnqueueAsync(FlexEventEnvelope envelope, CancellationToken cancellationToken)
     {
+        // A producer span; the envelope carries its context so processing continues this trace.
+        using var activity = FlexTelemetry.Source.StartActivity(options.Value.EventsQueue + " send", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "azure_storage_queues");
+        activity?.SetTag("messaging.destination.name", options.Value.EventsQueue);
+        activity?.SetTag("flexzendesk.event_id", envelope.Id);
+        var (traceParent, traceState) = FlexTelemetry.Capture();
+        envelope = envelope with { TraceParent = traceParent, TraceState = traceState };
         var body = Serialize(envelope);
         if (body.Length > MaxMessageBytes && envelope.Raw is not null)
         {
@@ -33,6 +42,7 @@ public sealed class EventQueueWriter(StorageClients clients, IOptions<QueueOptio
         }
 
         var messageId = await SendAsync(body, cancellationToken);
+        metrics.EventReceived(envelope.Source, envelope.EventType);
         return new EnqueueResult(messageId, body.Length, envelope.RawOmitted, blobName);
     }
 
@@ -68,6 +78,7 @@ public sealed class EventQueueWriter(StorageClients clients, IOptions<QueueOptio
             await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             await poison.SendMessageAsync(body, cancellationToken: cancellationToken);
         }, cancellationToken);
+        metrics.Poisoned();
     }
 
     public string PoisonQueueName => options.Value.EventsQueue + "-poison";
@@ -112,6 +123,8 @@ public sealed class EventQueueWriter(StorageClients clients, IOptions<QueueOptio
         TaskSid = envelope.TaskSid,
         IdempotencyToken = envelope.IdempotencyToken,
         RawOmitted = envelope.RawOmitted,
+        TraceParent = envelope.TraceParent,
+        TraceState = envelope.TraceState,
         PayloadBlob = blobName,
     };
 

@@ -1,5 +1,6 @@
 using FlexZendesk.Core.Ledger;
 using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Telemetry;
 using FlexZendesk.Core.Zendesk;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public sealed partial class NoteLogger(
     LedgerStore store,
     IOptions<LedgerOptions> ledgerOptions,
     TimeProvider clock,
+    FlexZendeskMetrics metrics,
     ILogger<NoteLogger> logger)
 {
     /// <param name="body">The note's text; by default the task-metadata note of <see cref="NoteBuilder"/>.</param>
@@ -74,6 +76,7 @@ public sealed partial class NoteLogger(
             }
 
             LogNote(logger, stage, ledger.TicketId!.Value, task.TaskSid);
+            metrics.NoteLogged(stage);
             return await MarkDoneAsync(ledger, stage, cancellationToken);
         }
 

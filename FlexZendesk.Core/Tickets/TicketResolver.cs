@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FlexZendesk.Core.Ledger;
 using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Telemetry;
 using FlexZendesk.Core.Zendesk;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ public sealed partial class TicketResolver(
     IOptions<TicketOptions> options,
     IOptions<LedgerOptions> ledgerOptions,
     TimeProvider clock,
+    FlexZendeskMetrics metrics,
     ILogger<TicketResolver> logger)
 {
     /// <param name="firstNote">The note of the current stage, carried in a new ticket's first comment (then logged at once).</param>
@@ -185,6 +187,12 @@ public sealed partial class TicketResolver(
             l.PendingTicketStage = null;
         }, cancellationToken);
         LogCreated(logger, ticket.Id, task.TaskSid);
+        metrics.TicketCreated();
+        if (stage is not null)
+        {
+            metrics.NoteLogged(stage);
+        }
+
         return ledger;
     }
 

@@ -1,13 +1,25 @@
+using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Telemetry;
+
 namespace FlexZendesk.Core.Zendesk;
 
 /// <summary>Spends <see cref="ZendeskBudget"/> tokens before each Zendesk request; ticket updates also spend an update token.</summary>
-public sealed class ZendeskBudgetHandler(ZendeskBudget budget) : DelegatingHandler
+public sealed class ZendeskBudgetHandler(ZendeskBudget budget, FlexZendeskMetrics metrics) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var path = request.RequestUri?.AbsolutePath ?? "";
         var ticketUpdate = request.Method == HttpMethod.Put && path.StartsWith("/api/v2/tickets/", StringComparison.Ordinal);
-        await budget.AcquireAsync(ticketUpdate, cancellationToken);
+        try
+        {
+            await budget.AcquireAsync(ticketUpdate, cancellationToken);
+        }
+        catch (RetryableException)
+        {
+            metrics.Throttled("budget");
+            throw;
+        }
+
         return await base.SendAsync(request, cancellationToken);
     }
 }

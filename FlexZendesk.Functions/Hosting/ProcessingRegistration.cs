@@ -1,5 +1,6 @@
 using FlexZendesk.Core.Ledger;
 using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Telemetry;
 using FlexZendesk.Core.Tickets;
 using FlexZendesk.Core.Twilio;
 using FlexZendesk.Core.Zendesk;
@@ -25,6 +26,7 @@ public static class ProcessingRegistration
                 http.Timeout = TimeSpan.FromSeconds(zendesk.TimeoutSeconds);
             })
             .AddHttpMessageHandler<ZendeskBudgetHandler>()
+            .AddHttpMessageHandler(sp => new ApiCallMetricsHandler(sp.GetRequiredService<FlexZendeskMetrics>(), ApiCallMetricsHandler.Zendesk))
             .AddHttpMessageHandler<ZendeskAuthHandler>();
 
         services.AddTransient<TwilioHostHandler>();
@@ -36,6 +38,7 @@ public static class ProcessingRegistration
                 http.Timeout = TimeSpan.FromSeconds(10);
             })
             .AddHttpMessageHandler<TwilioHostHandler>()
+            .AddHttpMessageHandler(sp => new ApiCallMetricsHandler(sp.GetRequiredService<FlexZendeskMetrics>(), ApiCallMetricsHandler.Twilio))
             .AddHttpMessageHandler<TwilioAuthHandler>();
 
         services.AddSingleton<LedgerStore>();

@@ -1,12 +1,17 @@
+using System.Diagnostics;
 using System.Text.Json;
 using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Queues;
+using FlexZendesk.Core.Telemetry;
 
 namespace FlexZendesk.Functions.Queues;
 
-/// <summary>One queue message through the processor, for both the host invocation and the standalone listener.</summary>
-public sealed partial class FlexMessageHandler(FlexEventProcessor processor, ILogger<FlexMessageHandler> logger)
+/// <summary>
+/// One queue message through the processor, for both the host invocation and the standalone listener. Its span
+/// continues the trace the envelope carries from ingress (linked to the host's invocation span, if any).
+/// </summary>
+public sealed partial class FlexMessageHandler(FlexEventProcessor processor, FlexZendeskMetrics metrics, TimeProvider clock, ILogger<FlexMessageHandler> logger)
 {
     public async Task<HandlingResult> HandleAsync(string message, string messageId, long dequeueCount, CancellationToken cancellationToken)
     {
@@ -19,9 +24,12 @@ public sealed partial class FlexMessageHandler(FlexEventProcessor processor, ILo
         {
             var reason = $"not an event envelope ({ex.Message})";
             LogPoison(logger, messageId, reason);
+            metrics.EventProcessed("", "invalid");
             return new(HandlingStatus.Poison, reason, null, [$"Message {messageId} is {reason}; moved to the poison queue"]);
         }
 
+        using var activity = StartActivity(envelope, messageId, dequeueCount);
+        metrics.QueueLatency(envelope.EventType, clock.GetUtcNow() - envelope.ReceivedAt);
         using var scope = logger.BeginScope(new Dictionary<string, object?>
         {
             ["EventId"] = envelope.Id,
@@ -32,18 +40,41 @@ public sealed partial class FlexMessageHandler(FlexEventProcessor processor, ILo
         {
             var outcome = await processor.ProcessAsync(envelope, cancellationToken);
             LogProcessed(logger, envelope.EventType, envelope.Id, outcome.Done, outcome.Detail);
+            metrics.EventProcessed(envelope.EventType, "completed");
             return new(HandlingStatus.Completed, outcome.Detail, null, [$"{envelope.EventType} {envelope.Id}: {outcome.Detail}"]);
         }
         catch (PermanentException ex)
         {
             LogPermanent(logger, envelope.EventType, envelope.Id, envelope.TaskSid, ex.Message);
+            metrics.EventProcessed(envelope.EventType, "permanent");
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             return new(HandlingStatus.Completed, ex.Message, null, [$"{envelope.EventType} {envelope.Id}: permanent failure, not retried: {ex.Message}"]);
         }
         catch (RetryableException ex)
         {
             LogRetry(logger, envelope.EventType, envelope.Id, envelope.TaskSid, dequeueCount, ex.Message);
+            metrics.EventProcessed(envelope.EventType, "retry");
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             return new(HandlingStatus.Retry, ex.Message, ex.RetryAfter, [$"{envelope.EventType} {envelope.Id}: will retry (delivery {dequeueCount}): {ex.Message}"]);
         }
+    }
+
+    private static Activity? StartActivity(FlexEventEnvelope envelope, string messageId, long dequeueCount)
+    {
+        var parent = FlexTelemetry.Parent(envelope.TraceParent, envelope.TraceState);
+        ActivityLink[]? links = parent != default && Activity.Current is { } invocation ? [new ActivityLink(invocation.Context)] : null;
+        var activity = FlexTelemetry.Source.StartActivity("process " + envelope.EventType, ActivityKind.Consumer, parent, links: links);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.system", "azure_storage_queues");
+            activity.SetTag("messaging.message.id", messageId);
+            activity.SetTag("messaging.message.delivery_count", dequeueCount);
+            activity.SetTag("flexzendesk.event_id", envelope.Id);
+            activity.SetTag("flexzendesk.event_type", envelope.EventType);
+            activity.SetTag("flexzendesk.task_sid", envelope.TaskSid);
+        }
+
+        return activity;
     }
 
     [LoggerMessage(LogLevel.Information, "Processed {EventType} {EventId} (effects: {Done}): {Detail}")]

@@ -41,8 +41,15 @@ public static class QueueFunctionApi
             return TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: "The invocation has no Data.msg queue message.");
         }
 
-        var result = await handler.HandleAsync(invocation.Message, invocation.MessageId, invocation.DequeueCount, cancellationToken);
-        var reply = new InvocationResult([], result.Logs, null);
+        HandlingResult result;
+        List<string> logged;
+        using (InvocationLogs.Capture(out logged))
+        {
+            result = await handler.HandleAsync(invocation.Message, invocation.MessageId, invocation.DequeueCount, cancellationToken);
+        }
+
+        // What the app logged during the invocation goes to the host's invocation log; the summary when nothing was.
+        var reply = new InvocationResult([], logged.Count > 0 ? logged : result.Logs, null);
         var (action, delay) = policy.Decide(result, invocation.DequeueCount);
         switch (action)
         {

@@ -24,7 +24,7 @@ public sealed class PackageLayoutTests
     public async Task PublishAsync()
     {
         _out = Directory.CreateTempSubdirectory("flexzendesk-publish-").FullName;
-        var (exitCode, output) = await RunAsync("bash", [Path.Combine(RepoPaths.Root, "scripts", "publish"), "--out", _out], TimeSpan.FromMinutes(10));
+        var (exitCode, output) = await Scripts.RunAsync("publish", ["--out", _out], TimeSpan.FromMinutes(10));
         Assert.That(exitCode, Is.Zero, "scripts/publish failed:\n" + output);
         _package = Path.Combine(_out, "package");
         _zip = Path.Combine(_out, "flexzendesk-functions.zip");
@@ -116,20 +116,4 @@ public sealed class PackageLayoutTests
             .Select(d => Path.GetFileName(d))
             .Order(StringComparer.Ordinal)
             .ToList();
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
 }

@@ -14,7 +14,7 @@ internal sealed class FlexScenario : IAsyncDisposable
     private readonly HttpClient _client;
     private int _eventNumber;
 
-    public FlexScenario(IDictionary<string, string?>? overrides = null, CapturingLoggerProvider? logs = null)
+    public FlexScenario(IDictionary<string, string?>? overrides = null, CapturingLoggerProvider? logs = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -28,7 +28,7 @@ internal sealed class FlexScenario : IAsyncDisposable
             settings[key] = value;
         }
 
-        App = new FunctionsApp(settings, logs);
+        App = new FunctionsApp(settings, logs, services);
         _client = App.CreateClient();
     }
 

@@ -4,6 +4,7 @@ using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Queues;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FlexZendesk.Tests.Infrastructure;
@@ -21,10 +22,13 @@ internal sealed class FunctionsApp : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
     private readonly CapturingLoggerProvider? _logs;
+    private readonly Action<IServiceCollection>? _services;
 
-    public FunctionsApp(IDictionary<string, string?>? overrides = null, CapturingLoggerProvider? logs = null)
+    /// <param name="services">Extra registrations, e.g. OpenTelemetry with in-memory exporters.</param>
+    public FunctionsApp(IDictionary<string, string?>? overrides = null, CapturingLoggerProvider? logs = null, Action<IServiceCollection>? services = null)
     {
         _logs = logs;
+        _services = services;
         var unique = Guid.NewGuid().ToString("N")[..12];
         QueueName = "flex-events-" + unique;
         TablePrefix = "T" + unique;
@@ -87,6 +91,11 @@ internal sealed class FunctionsApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
         }
 
         if (_logs is not null)

@@ -226,9 +226,7 @@ public sealed class TaskRouterEventsTests : AppFixture
         Assert.That(pointer.PayloadBlob, Is.Not.Null);
         Assert.That(pointer.Id, Is.EqualTo("EV0123456789abcdef0123456789abcdef"));
 
-        var reader = new Core.Queues.EventQueueWriter(
-            new Core.Storage.StorageClients(Microsoft.Extensions.Options.Options.Create(new Core.Storage.StorageOptions { ConnectionString = TestEnvironment.StorageConnectionString })),
-            Microsoft.Extensions.Options.Options.Create(new Core.Queues.QueueOptions { EventsQueue = App.QueueName }));
+        var reader = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Core.Queues.EventQueueWriter>(App.Services);
         var full = await reader.ResolveAsync(pointer, CancellationToken.None);
         Assert.Multiple(() =>
         {

@@ -1,0 +1,49 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
+using FlexZendesk.Core.Telemetry;
+using FlexZendesk.Functions.Queues;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace FlexZendesk.Functions.Hosting;
+
+public static class TelemetryRegistration
+{
+    public const string ConnectionStringKey = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>
+    /// Counters and spans are always recorded (free without a listener) and invocation logs always go back to the host.
+    /// With <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> set, OpenTelemetry exports traces, metrics and logs to
+    /// Application Insights; without it no OpenTelemetry pipeline runs at all (local runs, tests, benchmarks).
+    /// </summary>
+    public static WebApplicationBuilder UseFlexZendeskTelemetry(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<FlexZendeskMetrics>();
+        builder.Logging.AddProvider(new InvocationLogs());
+        var connectionString = builder.Configuration[ConnectionStringKey];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return builder;
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(FlexTelemetry.Name, serviceVersion: typeof(TelemetryRegistration).Assembly.GetName().Version?.ToString()))
+            .WithTracing(tracing => tracing.AddFlexZendeskInstrumentation())
+            .WithMetrics(metrics => metrics.AddFlexZendeskInstrumentation())
+            .WithLogging()
+            .UseAzureMonitorExporter(exporter => exporter.ConnectionString = connectionString);
+        return builder;
+    }
+
+    /// <summary>What the app traces: its own spans, HTTP ingress (not the host's readiness probe) and outgoing HTTP calls.</summary>
+    public static TracerProviderBuilder AddFlexZendeskInstrumentation(this TracerProviderBuilder tracing) =>
+        tracing.AddSource(FlexTelemetry.Name)
+            .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = http => http.Request.Path != "/")
+            .AddHttpClientInstrumentation();
+
+    /// <summary>What the app measures: its own counters plus the standard HTTP server and client metrics.</summary>
+    public static MeterProviderBuilder AddFlexZendeskInstrumentation(this MeterProviderBuilder metrics) =>
+        metrics.AddMeter(FlexTelemetry.Name)
+            .AddAspNetCoreInstrumentation()
+            .AddHttpClientInstrumentation();
+}

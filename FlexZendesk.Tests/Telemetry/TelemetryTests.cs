@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Text;
+using FlexZendesk.Core.Telemetry;
+using FlexZendesk.Functions.Hosting;
+using FlexZendesk.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using static FlexZendesk.Tests.Infrastructure.FlexScenario;
+
+namespace FlexZendesk.Tests.Telemetry;
+
+/// <summary>
+/// The app's spans and metrics, read with OpenTelemetry's in-memory exporters wired exactly as the Azure Monitor
+/// exporter is (same <c>AddFlexZendeskInstrumentation</c>), over a real lifecycle through queue, listener and sandbox.
+/// </summary>
+[NonParallelizable]
+public sealed class TelemetryTests
+{
+    private readonly List<Activity> _spans = [];
+    private readonly List<MetricSnapshot> _metrics = [];
+    private FlexScenario _scenario = null!;
+    private string _taskSid = "";
+
+    [OneTimeSetUp]
+    public async Task RunOneLifecycleAsync()
+    {
+        await Remote.ResetAsync();
+        _scenario = new FlexScenario(services: Telemetry(_spans, _metrics));
+        _taskSid = NewTaskSid();
+        var attributes = Attributes(new { from = "+14155550188", zd_ticket_id = "", channelType = "voice" });
+        await SeedTaskAsync(_taskSid, attributes);
+        foreach (var eventType in new[] { "task.created", "reservation.accepted", "task.completed" })
+        {
+            await _scenario.SendAsync(eventType, _taskSid, attributes);
+            await _scenario.DrainAsync();
+        }
+
+        Flush(_scenario.App.Services);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _scenario.DisposeAsync();
+
+    [Test]
+    public void TraceRunsFromTheCallbackThroughTheQueueToEachZendeskAndTwilioCall()
+    {
+        var process = Single(_spans, s => s.Source.Name == FlexTelemetry.Name && s.DisplayName == "process reservation.accepted");
+        var send = Single(_spans, s => s.SpanId == process.ParentSpanId);
+        var ingress = Single(_spans, s => s.SpanId == send.ParentSpanId);
+        var calls = _spans.Where(s => s.ParentSpanId == process.SpanId && s.Kind == ActivityKind.Client).Select(Url).ToList();
+        TestContext.Progress.WriteLine("Calls under the accepted event's span: " + string.Join(", ", calls));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(process.Kind, Is.EqualTo(ActivityKind.Consumer));
+            Assert.That(process.GetTagItem("flexzendesk.task_sid"), Is.EqualTo(_taskSid));
+            Assert.That(send.Kind, Is.EqualTo(ActivityKind.Producer));
+            Assert.That(send.DisplayName, Is.EqualTo(_scenario.App.QueueName + " send"), "the enqueue span names the queue");
+            Assert.That(ingress.Kind, Is.EqualTo(ActivityKind.Server));
+            Assert.That(ingress.GetTagItem("url.path"), Is.EqualTo("/api/taskrouter/events"));
+            Assert.That(process.TraceId, Is.EqualTo(ingress.TraceId), "processing continues the callback's trace across the queue");
+            Assert.That(calls, Has.Some.Contains("/api/v2/users/search"), "Zendesk user search");
+            Assert.That(calls, Has.Some.Contains("/api/v2/tickets"), "Zendesk ticket create");
+            Assert.That(calls, Has.Some.Contains("/v1/Workspaces/" + WorkspaceSid + "/Tasks/" + _taskSid), "Twilio task write-back");
+        });
+    }
+
+    [Test]
+    public async Task EveryZendeskCallTheSandboxSawIsCountedByStatus()
+    {
+        var seen = await ZendeskRequestsAsync();
+        var counted = Points(_metrics, "flexzendesk.zendesk.calls");
+
+        Assert.That(seen, Is.Not.Empty);
+        Assert.That(counted.Sum(p => p.Value), Is.EqualTo(seen.Count));
+        foreach (var group in seen.GroupBy(r => (Method: r.GetProperty("method").GetString()!, Status: r.GetProperty("status").GetInt32())))
+        {
+            Assert.That(counted.Where(p => Equals(p.Tags["method"], group.Key.Method) && Equals(p.Tags["status_code"], group.Key.Status)).Sum(p => p.Value),
+                Is.EqualTo(group.Count()), $"{group.Key.Method} {group.Key.Status}");
+        }
+    }
+
+    [Test]
+    public void CountsEventsTicketsNotesAndQueueLatency()
+    {
+        var received = Points(_metrics, "flexzendesk.events.received");
+        var processed = Points(_metrics, "flexzendesk.events.processed");
+        var notes = Points(_metrics, "flexzendesk.notes.logged");
+        var latency = _metrics.Last(m => m.Name == "flexzendesk.queue.latency").MetricPoints;
+
+        Assert.Multiple(() =>
+        {
+            foreach (var eventType in new[] { "task.created", "reservation.accepted", "task.completed" })
+            {
+                Assert.That(received.Where(p => Equals(p.Tags["event_type"], eventType) && Equals(p.Tags["source"], "taskrouter")).Sum(p => p.Value), Is.EqualTo(1), eventType);
+                Assert.That(processed.Where(p => Equals(p.Tags["event_type"], eventType) && Equals(p.Tags["outcome"], "completed")).Sum(p => p.Value), Is.EqualTo(1), eventType);
+            }
+
+            Assert.That(Points(_metrics, "flexzendesk.tickets.created").Sum(p => p.Value), Is.EqualTo(1));
+            Assert.That(notes.Single(p => Equals(p.Tags["stage"], "accepted")).Value, Is.EqualTo(1));
+            Assert.That(notes.Single(p => Equals(p.Tags["stage"], "completed")).Value, Is.EqualTo(1));
+            Assert.That(Points(_metrics, "flexzendesk.twilio.calls").Sum(p => p.Value), Is.GreaterThanOrEqualTo(2), "task read + attribute write");
+            Assert.That(latency.Sum(p => p.GetHistogramCount()), Is.EqualTo(3), "one latency per processed event");
+            Assert.That(latency.Sum(p => p.GetHistogramSum()), Is.GreaterThan(0).And.LessThan(60));
+        });
+    }
+
+    [Test]
+    public async Task Zendesk429sAndPoisonMessagesAreCounted()
+    {
+        var spans = new List<Activity>();
+        var metrics = new List<MetricSnapshot>();
+        await Remote.ResetAsync();
+        await using var scenario = new FlexScenario(services: Telemetry(spans, metrics));
+        await Remote.PostControlAsync("/_sandbox/faults", new { api = "zendesk", mode = "status", status = 429, retry_after_seconds = 1, count = 1 });
+        var taskSid = NewTaskSid();
+        var attributes = Attributes(new { from = "+14155550189", zd_ticket_id = "" });
+        await SeedTaskAsync(taskSid, attributes);
+        await scenario.SendAsync("reservation.accepted", taskSid, attributes);
+        await scenario.App.Queue.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes("not an envelope")));
+        await WaitUntilAsync(async () => (await TicketsAsync()).Count == 1 && (await scenario.App.PoisonQueue.PeekMessagesAsync()).Value.Length == 1, TimeSpan.FromSeconds(30));
+        Flush(scenario.App.Services);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Points(metrics, "flexzendesk.zendesk.throttled").Where(p => Equals(p.Tags["reason"], "429")).Sum(p => p.Value), Is.EqualTo(1));
+            Assert.That(Points(metrics, "flexzendesk.zendesk.calls").Where(p => Equals(p.Tags["status_code"], 429)).Sum(p => p.Value), Is.EqualTo(1));
+            Assert.That(Points(metrics, "flexzendesk.poison.messages").Sum(p => p.Value), Is.EqualTo(1));
+            Assert.That(Points(metrics, "flexzendesk.events.processed").Where(p => Equals(p.Tags["outcome"], "retry")).Sum(p => p.Value), Is.EqualTo(1), "the 429");
+            Assert.That(Points(metrics, "flexzendesk.events.processed").Where(p => Equals(p.Tags["outcome"], "invalid")).Sum(p => p.Value), Is.EqualTo(1));
+            Assert.That(spans.Where(s => s.DisplayName == "process reservation.accepted").Select(s => s.Status),
+                Is.EquivalentTo(new[] { ActivityStatusCode.Error, ActivityStatusCode.Unset }), "the throttled attempt is marked failed, the retry is not");
+        });
+    }
+
+    [Test]
+    public async Task UnderTheFunctionsHostProcessingContinuesTheCallbacksTraceAndLinksTheInvocation()
+    {
+        var spans = new List<Activity>();
+        await Remote.ResetAsync();
+        using var app = new FunctionsApp(services: Telemetry(spans, []));
+        using var client = app.CreateClient();
+        var taskSid = NewTaskSid();
+        var fields = TaskRouterSamples.Event("task.completed", "EV" + Guid.NewGuid().ToString("N"), Attributes(new { from = "+14155550190" }))
+            .Select(f => f.Key == "TaskSid" ? new KeyValuePair<string, string>(f.Key, taskSid) : f).ToList();
+        using (var callback = await client.SendAsync(app.Signer.Form("/api/taskrouter/events", fields)))
+        {
+            Assert.That((int)callback.StatusCode, Is.EqualTo(204));
+        }
+
+        var message = (await app.Queue.ReceiveMessageAsync()).Value;
+        var invocation = $$$"""{"Data":{"msg":{{{System.Text.Json.JsonSerializer.Serialize(message.Body.ToString())}}}},"Metadata":{"DequeueCount":"1","Id":"{{{message.MessageId}}}"}}""";
+        using (var reply = await client.PostAsync(new Uri("/ProcessFlexEvent", UriKind.Relative), new StringContent(invocation, Encoding.UTF8, "application/json")))
+        {
+            Assert.That((int)reply.StatusCode, Is.EqualTo(200));
+        }
+
+        Flush(app.Services);
+        var process = Single(spans, s => s.DisplayName == "process task.completed");
+        var ingress = Single(spans, s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("url.path"), "/api/taskrouter/events"));
+        var host = Single(spans, s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("url.path"), "/ProcessFlexEvent"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(process.TraceId, Is.EqualTo(ingress.TraceId), "the envelope carried the callback's trace");
+            Assert.That(process.Links.Select(l => l.Context.SpanId), Is.EqualTo(new[] { host.SpanId }), "linked to the host's invocation");
+            Assert.That(spans.Where(s => s.ParentSpanId == process.SpanId).Select(Url), Has.Some.Contains("/api/v2/tickets"));
+        });
+    }
+
+    [Test]
+    public void ExportsOnlyWhenAnApplicationInsightsConnectionStringIsSet()
+    {
+        using (var plain = new FunctionsApp())
+        {
+            Assert.That(plain.Services.GetService<TracerProvider>(), Is.Null, "no OpenTelemetry pipeline without a connection string");
+            Assert.That(plain.Services.GetService<MeterProvider>(), Is.Null);
+        }
+
+        // An ingestion endpoint where nothing listens: the app must start and serve regardless.
+        var closedPort = FreePorts.Take(1)[0];
+        using var exporting = new FunctionsApp(new Dictionary<string, string?>
+        {
+            [TelemetryRegistration.ConnectionStringKey] = $"InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:{closedPort}/",
+        });
+        Assert.That(exporting.Services.GetService<TracerProvider>(), Is.Not.Null);
+        Assert.That(exporting.Services.GetService<MeterProvider>(), Is.Not.Null);
+    }
+
+    private static Action<IServiceCollection> Telemetry(List<Activity> spans, List<MetricSnapshot> metrics) => services =>
+        services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddFlexZendeskInstrumentation().AddInMemoryExporter(spans))
+            .WithMetrics(meters => meters.AddFlexZendeskInstrumentation().AddInMemoryExporter(metrics));
+
+    private static void Flush(IServiceProvider services)
+    {
+        services.GetRequiredService<TracerProvider>().ForceFlush();
+        services.GetRequiredService<MeterProvider>().ForceFlush();
+    }
+
+    /// <summary>The counter's points in the latest export (exports are cumulative), with their tags.</summary>
+    private static List<(Dictionary<string, object?> Tags, long Value)> Points(List<MetricSnapshot> metrics, string name)
+    {
+        var latest = metrics.LastOrDefault(m => m.Name == name);
+        var points = new List<(Dictionary<string, object?>, long)>();
+        foreach (var point in latest?.MetricPoints ?? [])
+        {
+            var tags = new Dictionary<string, object?>();
+            foreach (var tag in point.Tags)
+            {
+                tags[tag.Key] = tag.Value;
+            }
+
+            points.Add((tags, point.GetSumLong()));
+        }
+
+        return points;
+    }
+
+    private static Activity Single(List<Activity> spans, Func<Activity, bool> match)
+    {
+        lock (spans)
+        {
+            var found = spans.Where(match).ToList();
+            Assert.That(found, Has.Count.EqualTo(1), "spans: " + string.Join(", ", spans.Select(s => s.DisplayName)));
+            return found[0];
+        }
+    }
+
+    private static string Url(Activity span) => span.GetTagItem("url.full") as string ?? span.DisplayName;
+}

@@ -1,0 +1,19 @@
+// Parameters for main.bicep. Secrets are read from the environment of the deploying shell, never written here:
+//   export TWILIO_AUTH_TOKEN=... ZENDESK_API_TOKEN=...   (and FLEX_PLUGIN_KEY=... if the Flex UI plugin is used)
+using 'main.bicep'
+
+param appName = 'flexzendesk-contoso'
+param hostingPlan = 'FlexConsumption'
+param twilioAccountSid = 'ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'
+param twilioAuthToken = readEnvironmentVariable('TWILIO_AUTH_TOKEN')
+param twilioWorkspaceSid = 'WSxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'
+param zendeskBaseUrl = 'https://your-subdomain.zendesk.com'
+param zendeskEmail = 'agent@example.com'
+param zendeskApiToken = readEnvironmentVariable('ZENDESK_API_TOKEN')
+param flexPluginKey = readEnvironmentVariable('FLEX_PLUGIN_KEY', '')
+param alertEmail = ''
+param settings = {
+  Zendesk__RequestsPerMinute: '200'
+  Zendesk__TicketUpdatesPerMinute: '100'
+  Notes__Stages: 'accepted,completed'
+}
