@@ -26,10 +26,11 @@ var alerts = [
   {
     name: 'poison'
     severity: 1
-    title: 'FlexZendesk: messages moved to the poison queue'
-    description: 'Events that failed every delivery are in the poison queue. Fix the cause (see the log), then POST /api/ops/poison/replay.'
-    query: 'customMetrics | where name == "flexzendesk.poison.messages" | summarize Poisoned = sum(valueSum)'
-    metric: 'Poisoned'
+    title: 'FlexZendesk: poison queue not empty'
+    description: 'Events that failed every delivery wait in the poison queue. Fix the cause (see the log), then POST /api/ops/poison/replay. Resolves when the queue is empty again.'
+    query: 'customMetrics | where name in ("flexzendesk.poison.depth", "flexzendesk.poison.messages") | summarize Poison = max(valueMax)'
+    metric: 'Poison'
+    aggregation: 'Maximum'
     threshold: 0
   }
   {
@@ -39,6 +40,7 @@ var alerts = [
     description: 'More than the threshold share of queue deliveries failed (retry, permanent or invalid) in 15 minutes.'
     query: 'customMetrics | where name == "flexzendesk.events.processed" | extend outcome = tostring(customDimensions.outcome) | summarize Total = sum(valueSum), Failed = sumif(valueSum, outcome != "completed") | where Total >= 10 | project FailureRate = Failed / Total'
     metric: 'FailureRate'
+    aggregation: 'Maximum'
     threshold: json(failureRateThreshold)
   }
   {
@@ -48,6 +50,7 @@ var alerts = [
     description: 'Zendesk answered 429 more often than the threshold in 15 minutes: lower Zendesk__RequestsPerMinute (per instance) or raise the plan.'
     query: 'customMetrics | where name == "flexzendesk.zendesk.throttled" and tostring(customDimensions.reason) == "429" | summarize Throttled = sum(valueSum)'
     metric: 'Throttled'
+    aggregation: 'Total'
     threshold: zendesk429Threshold
   }
 ]
@@ -68,7 +71,7 @@ resource rules 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [fo
       allOf: [
         {
           query: alert.query
-          timeAggregation: 'Total'
+          timeAggregation: alert.aggregation
           metricMeasureColumn: alert.metric
           operator: 'GreaterThan'
           threshold: alert.threshold

@@ -83,6 +83,26 @@ public sealed class EventQueueWriter(StorageClients clients, IOptions<QueueOptio
 
     public string PoisonQueueName => options.Value.EventsQueue + "-poison";
 
+    /// <summary>
+    /// Messages in the poison queue now (approximate), 0 when it does not exist, null when storage does not answer.
+    /// Synchronous: it runs in the metrics gauge's callback, on the exporter's thread, once per collection.
+    /// </summary>
+    public long? PoisonDepth()
+    {
+        try
+        {
+            return clients.Queues.GetQueueClient(PoisonQueueName).GetProperties().Value.ApproximateMessagesCount;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return 0;
+        }
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException or TimeoutException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Puts a copy of a message back on the queue, invisible for <paramref name="delay"/>: a retry that burns no delivery.</summary>
     public async Task RescheduleAsync(string messageText, TimeSpan delay, CancellationToken cancellationToken)
     {

@@ -18,10 +18,12 @@ public sealed class FlexZendeskMetrics
     private readonly Counter<long> _twilioCalls;
     private readonly Counter<long> _poisoned;
     private readonly Histogram<double> _queueLatency;
+    private readonly Meter _meter;
+    private int _poisonDepthObserved;
 
     public FlexZendeskMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(FlexTelemetry.Name);
+        var meter = _meter = meterFactory.Create(FlexTelemetry.Name);
         _received = meter.CreateCounter<long>("flexzendesk.events.received", "{event}", "Callbacks accepted and enqueued, by source and event type");
         _processed = meter.CreateCounter<long>("flexzendesk.events.processed", "{event}", "Queue deliveries handled, by event type and outcome (completed, permanent, retry, rescheduled, poison)");
         _ticketsCreated = meter.CreateCounter<long>("flexzendesk.tickets.created", "{ticket}", "Zendesk tickets created");
@@ -53,6 +55,19 @@ public sealed class FlexZendeskMetrics
         _twilioCalls.Add(1, new TagList { { "method", method }, { "status_code", statusCode } });
 
     public void Poisoned() => _poisoned.Add(1);
+
+    /// <summary>
+    /// Reports the poison queue's depth (<c>flexzendesk.poison.depth</c>) each time metrics are collected: read only
+    /// while an exporter collects (once a minute for Azure Monitor), never otherwise. Registered once.
+    /// </summary>
+    public void ObservePoisonDepth(Func<long?> read)
+    {
+        if (Interlocked.Exchange(ref _poisonDepthObserved, 1) == 0)
+        {
+            _meter.CreateObservableGauge("flexzendesk.poison.depth", () => read() is { } depth ? [new Measurement<long>(depth)] : Array.Empty<Measurement<long>>(),
+                "{message}", "Messages in the poison queue now (approximate)");
+        }
+    }
 
     public void QueueLatency(string eventType, TimeSpan latency) =>
         _queueLatency.Record(Math.Max(0, latency.TotalSeconds), new KeyValuePair<string, object?>("event_type", eventType));

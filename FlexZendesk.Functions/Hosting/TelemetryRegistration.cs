@@ -18,7 +18,13 @@ public static class TelemetryRegistration
     /// </summary>
     public static WebApplicationBuilder UseFlexZendeskTelemetry(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<FlexZendeskMetrics>();
+        // The gauge's callback resolves the writer lazily, so start-up creates no storage client for it.
+        builder.Services.AddSingleton(sp =>
+        {
+            var metrics = new FlexZendeskMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+            metrics.ObservePoisonDepth(() => sp.GetRequiredService<Core.Queues.EventQueueWriter>().PoisonDepth());
+            return metrics;
+        });
         builder.Logging.AddProvider(new InvocationLogs());
         var connectionString = builder.Configuration[ConnectionStringKey];
         if (string.IsNullOrWhiteSpace(connectionString))

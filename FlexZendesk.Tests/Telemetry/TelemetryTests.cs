@@ -127,6 +127,7 @@ public sealed class TelemetryTests
             Assert.That(Points(metrics, "flexzendesk.zendesk.throttled").Where(p => Equals(p.Tags["reason"], "429")).Sum(p => p.Value), Is.EqualTo(1));
             Assert.That(Points(metrics, "flexzendesk.zendesk.calls").Where(p => Equals(p.Tags["status_code"], 429)).Sum(p => p.Value), Is.EqualTo(1));
             Assert.That(Points(metrics, "flexzendesk.poison.messages").Sum(p => p.Value), Is.EqualTo(1));
+            Assert.That(metrics.Last(m => m.Name == "flexzendesk.poison.depth").MetricPoints.Single().GetGaugeLastValueLong(), Is.EqualTo(1), "the poison queue's depth");
             Assert.That(Points(metrics, "flexzendesk.events.processed").Where(p => Equals(p.Tags["outcome"], "retry")).Sum(p => p.Value), Is.EqualTo(1), "the 429");
             Assert.That(Points(metrics, "flexzendesk.events.processed").Where(p => Equals(p.Tags["outcome"], "invalid")).Sum(p => p.Value), Is.EqualTo(1));
             Assert.That(spans.Where(s => s.DisplayName == "process reservation.accepted").Select(s => s.Status),
