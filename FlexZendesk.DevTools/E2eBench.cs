@@ -164,9 +164,6 @@ internal static class E2eBench
     private static int Budget(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out var value) ? value : fallback;
 
-    private static double Percentile(List<double> sorted, double p)
-    {
-        var copy = sorted.Order().ToArray();
-        return IngressBench.Percentile(copy, p);
-    }
+    /// <summary>Latencies arrive in task order, not sorted: sort a copy.</summary>
+    private static double Percentile(List<double> values, double p) => IngressBench.Percentile([.. values.Order()], p);
 }

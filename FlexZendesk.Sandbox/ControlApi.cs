@@ -18,6 +18,13 @@ public static class ControlApi
     {
         var control = app.MapGroup("/_sandbox");
         control.MapGet("/state", State);
+        control.MapGet("/telemetry", (SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                return Results.Json(s.Telemetry.ToList());
+            }
+        });
         control.MapPost("/reset", (SandboxState s) => { s.Reset(); return Results.NoContent(); });
         control.MapPost("/users", (SeedUser seed, SandboxState s) =>
         {

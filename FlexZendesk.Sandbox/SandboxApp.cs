@@ -1,7 +1,7 @@
 namespace FlexZendesk.Sandbox;
 
 /// <summary>
-/// A stateful stand-in for the Zendesk and Twilio REST subset FlexZendesk uses, written from the public API
+/// A stateful stand-in for the Zendesk and Twilio REST subset FlexZendesk uses (and Application Insights ingestion), written from the public API
 /// references with its own types (it references nothing of FlexZendesk.Core). In memory; inspect it with
 /// <c>GET /_sandbox/state</c>. Never for production.
 /// </summary>
@@ -26,6 +26,7 @@ public sealed class SandboxApp
         app.MapZendesk();
         app.MapTwilio();
         app.MapControl();
+        app.MapMonitor();
         return app;
     }
 }

@@ -17,6 +17,7 @@ public sealed class SandboxState(TimeProvider clock)
     public Dictionary<string, List<TwMessage>> Conversations { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<TwRecording>> Recordings { get; } = new(StringComparer.Ordinal);
     public List<SandboxRequest> Requests { get; } = [];
+    public List<System.Text.Json.JsonElement> Telemetry { get; } = [];
     public List<FaultRule> Faults { get; } = [];
     public Dictionary<string, (long Minute, int Count)> Budgets { get; } = [];
 
@@ -40,6 +41,7 @@ public sealed class SandboxState(TimeProvider clock)
             Conversations.Clear();
             Recordings.Clear();
             Requests.Clear();
+            Telemetry.Clear();
             Faults.Clear();
             Budgets.Clear();
         }

@@ -43,6 +43,21 @@ start_azurite() {
 }
 
 # Stops a process group started with setsid: TERM, then KILL after 5 s (an in-memory Azurite under load can ignore TERM).
+# Starts scripts/run in its own process group with extra environment (NAME=value ...), its output in the log file;
+# sets run_pid and returns once the app listens. Set an EXIT trap that runs stop_group "$run_pid" first.
+start_run() { # log [NAME=value ...]
+  local log=$1 deadline=$((SECONDS + 240)); shift
+  rm -f "$repo_root/.tools/run.env"
+  env "$@" setsid "$repo_root/scripts/run" >"$log" 2>&1 &
+  run_pid=$!
+  until grep -q "FlexZendesk listening on" "$log"; do
+    if [ $SECONDS -ge $deadline ] || ! kill -0 "$run_pid" 2>/dev/null; then
+      cat "$log" >&2; echo "$(basename "$0"): the app did not start" >&2; exit 1
+    fi
+    sleep 0.5
+  done
+}
+
 stop_group() { # pid
   kill -TERM -- -"$1" 2>/dev/null || return 0
   for _ in $(seq 50); do kill -0 -- -"$1" 2>/dev/null || return 0; sleep 0.1; done

@@ -13,7 +13,6 @@ public sealed class LedgerOptions
     public string TablePrefix { get; set; } = "FlexZendesk";
 
     /// <summary>How long another worker's claim on a ticket creation or note is trusted before it is taken over as abandoned.</summary>
-    [Range(5, 3600, ErrorMessage = "Ledger:ClaimTimeoutSeconds must be between 5 and 3600.")]
     public int ClaimTimeoutSeconds { get; set; } = 60;
 }
 

@@ -21,7 +21,6 @@ public sealed class ZendeskOptions
     /// <summary>Secret; used instead of Email + ApiToken when set.</summary>
     public string? OAuthToken { get; set; }
 
-    [Range(1, 120, ErrorMessage = "Zendesk:TimeoutSeconds must be between 1 and 120.")]
     public int TimeoutSeconds { get; set; } = 10;
 
     /// <summary>The plan's API budget (Team 200, Professional 400, Enterprise 700, High Volume 2500), per instance.</summary>

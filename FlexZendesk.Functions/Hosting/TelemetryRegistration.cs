@@ -27,18 +27,26 @@ public static class TelemetryRegistration
         });
         builder.Logging.AddProvider(new InvocationLogs());
         var connectionString = builder.Configuration[ConnectionStringKey];
-        if (string.IsNullOrWhiteSpace(connectionString))
+        if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            return builder;
+            AddAzureMonitorExport(builder.Services, connectionString);
         }
 
-        builder.Services.AddOpenTelemetry()
+        return builder;
+    }
+
+    // A method of its own: compiling it loads the OpenTelemetry and exporter assemblies, which a start without a
+    // connection string should not pay for (measured with scripts/bench-start; docs/benchmarks.md).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void AddAzureMonitorExport(IServiceCollection services, string connectionString)
+    {
+        services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(FlexTelemetry.Name, serviceVersion: typeof(TelemetryRegistration).Assembly.GetName().Version?.ToString()))
             .WithTracing(tracing => tracing.AddFlexZendeskInstrumentation())
             .WithMetrics(metrics => metrics.AddFlexZendeskInstrumentation())
             .WithLogging()
             .UseAzureMonitorExporter(exporter => exporter.ConnectionString = connectionString);
-        return builder;
+        services.AddHostedService<TelemetryFlush>();
     }
 
     /// <summary>What the app traces: its own spans, HTTP ingress (not the host's readiness probe) and outgoing HTTP calls.</summary>

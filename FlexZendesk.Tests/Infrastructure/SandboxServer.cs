@@ -64,6 +64,10 @@ internal sealed class SandboxServer : IAsyncDisposable
     public async Task<JsonElement> StateAsync() =>
         await Control.GetFromJsonAsync<JsonElement>(new Uri("/_sandbox/state", UriKind.Relative));
 
+    /// <summary>What the app's Azure Monitor exporter sent to the sandbox's ingestion endpoint.</summary>
+    public async Task<List<JsonElement>> TelemetryAsync() =>
+        await Control.GetFromJsonAsync<List<JsonElement>>(new Uri("/_sandbox/telemetry", UriKind.Relative)) ?? [];
+
     public async Task<JsonElement> PostControlAsync(string path, object body)
     {
         using var response = await Control.PostAsJsonAsync(new Uri(path, UriKind.Relative), body, JsonOptions);

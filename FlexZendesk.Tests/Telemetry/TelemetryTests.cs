@@ -170,6 +170,44 @@ public sealed class TelemetryTests
     }
 
     [Test]
+    public async Task WithAConnectionStringTracesMetricsAndLogsReachApplicationInsights()
+    {
+        // The sandbox stands in for the ingestion endpoint: this is the production wiring, exporter included.
+        await Remote.ResetAsync();
+        var endpoint = Remote.BaseUrl.TrimEnd('/') + "/";
+        var scenario = new FlexScenario(new Dictionary<string, string?>
+        {
+            [TelemetryRegistration.ConnectionStringKey] = $"InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint={endpoint};LiveEndpoint={endpoint}",
+        });
+        var taskSid = NewTaskSid();
+        try
+        {
+            var attributes = Attributes(new { from = "+14155550191", zd_ticket_id = "" });
+            await SeedTaskAsync(taskSid, attributes);
+            await scenario.SendAsync("reservation.accepted", taskSid, attributes);
+            await scenario.DrainAsync();
+        }
+        finally
+        {
+            await scenario.DisposeAsync(); // stopping the app must export what is pending (TelemetryFlush)
+        }
+
+        var items = await Remote.TelemetryAsync();
+        var text = string.Join("\n", items.Select(i => i.GetRawText()));
+        List<string> Of(string type) => [.. items.Where(i => i.GetProperty("name").GetString() == type).Select(i => i.GetProperty("data").GetProperty("baseData").GetRawText())];
+        TestContext.Progress.WriteLine($"Telemetry items: {string.Join(", ", items.GroupBy(i => i.GetProperty("name").GetString()).Select(g => $"{g.Key} {g.Count()}"))}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Of("Request"), Has.Some.Contains("/api/taskrouter/events"), "the callback as a request");
+            Assert.That(Of("RemoteDependency"), Has.Some.Contains("/api/v2/tickets"), "the Zendesk call as a dependency");
+            Assert.That(Of("Request"), Has.Some.Contains("process reservation.accepted"), "the processing span (a consumer span is a request)");
+            Assert.That(Of("Metric"), Has.Some.Contains("flexzendesk.tickets.created"));
+            Assert.That(Of("Message"), Has.Some.Contains("Created Zendesk ticket"), "logs");
+            Assert.That(text, Does.Not.Contain(SandboxServer.ZendeskToken).And.Not.Contain(FunctionsApp.AuthToken), "no secret leaves in telemetry");
+        });
+    }
+
+    [Test]
     public void ExportsOnlyWhenAnApplicationInsightsConnectionStringIsSet()
     {
         using (var plain = new FunctionsApp())
