@@ -18,14 +18,16 @@ public sealed class FlexZendeskMetrics
     private readonly Counter<long> _twilioCalls;
     private readonly Counter<long> _poisoned;
     private readonly Histogram<double> _queueLatency;
-    private readonly Meter _meter;
-    private int _poisonDepthObserved;
 
-    public FlexZendeskMetrics(IMeterFactory meterFactory)
+    /// <param name="poisonDepth">
+    /// Reads the poison queue's depth for the gauge <c>flexzendesk.poison.depth</c>: called only when an exporter
+    /// collects (once a minute for Azure Monitor), never otherwise; null = no reading.
+    /// </param>
+    public FlexZendeskMetrics(IMeterFactory meterFactory, Func<long?> poisonDepth)
     {
-        var meter = _meter = meterFactory.Create(FlexTelemetry.Name);
+        var meter = meterFactory.Create(FlexTelemetry.Name);
         _received = meter.CreateCounter<long>("flexzendesk.events.received", "{event}", "Callbacks accepted and enqueued, by source and event type");
-        _processed = meter.CreateCounter<long>("flexzendesk.events.processed", "{event}", "Queue deliveries handled, by event type and outcome (completed, permanent, retry, rescheduled, poison)");
+        _processed = meter.CreateCounter<long>("flexzendesk.events.processed", "{event}", "Queue deliveries handled, by event type and outcome (completed, permanent, retry, invalid)");
         _ticketsCreated = meter.CreateCounter<long>("flexzendesk.tickets.created", "{ticket}", "Zendesk tickets created");
         _notesLogged = meter.CreateCounter<long>("flexzendesk.notes.logged", "{note}", "Internal notes logged, by stage");
         _zendeskCalls = meter.CreateCounter<long>("flexzendesk.zendesk.calls", "{call}", "Zendesk API calls, by method and status code (0: no answer)");
@@ -34,6 +36,8 @@ public sealed class FlexZendeskMetrics
         _poisoned = meter.CreateCounter<long>("flexzendesk.poison.messages", "{message}", "Messages moved to the poison queue");
         _queueLatency = meter.CreateHistogram<double>("flexzendesk.queue.latency", "s", "From callback received to its processing start, by event type",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600] });
+        meter.CreateObservableGauge("flexzendesk.poison.depth", () => poisonDepth() is { } depth ? [new Measurement<long>(depth)] : Array.Empty<Measurement<long>>(),
+            "{message}", "Messages in the poison queue now (approximate)");
     }
 
     public void EventReceived(string source, string eventType) =>
@@ -55,19 +59,6 @@ public sealed class FlexZendeskMetrics
         _twilioCalls.Add(1, new TagList { { "method", method }, { "status_code", statusCode } });
 
     public void Poisoned() => _poisoned.Add(1);
-
-    /// <summary>
-    /// Reports the poison queue's depth (<c>flexzendesk.poison.depth</c>) each time metrics are collected: read only
-    /// while an exporter collects (once a minute for Azure Monitor), never otherwise. Registered once.
-    /// </summary>
-    public void ObservePoisonDepth(Func<long?> read)
-    {
-        if (Interlocked.Exchange(ref _poisonDepthObserved, 1) == 0)
-        {
-            _meter.CreateObservableGauge("flexzendesk.poison.depth", () => read() is { } depth ? [new Measurement<long>(depth)] : Array.Empty<Measurement<long>>(),
-                "{message}", "Messages in the poison queue now (approximate)");
-        }
-    }
 
     public void QueueLatency(string eventType, TimeSpan latency) =>
         _queueLatency.Record(Math.Max(0, latency.TotalSeconds), new KeyValuePair<string, object?>("event_type", eventType));

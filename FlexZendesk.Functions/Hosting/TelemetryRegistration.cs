@@ -19,12 +19,9 @@ public static class TelemetryRegistration
     public static WebApplicationBuilder UseFlexZendeskTelemetry(this WebApplicationBuilder builder)
     {
         // The gauge's callback resolves the writer lazily, so start-up creates no storage client for it.
-        builder.Services.AddSingleton(sp =>
-        {
-            var metrics = new FlexZendeskMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-            metrics.ObservePoisonDepth(() => sp.GetRequiredService<Core.Queues.EventQueueWriter>().PoisonDepth());
-            return metrics;
-        });
+        builder.Services.AddSingleton(sp => new FlexZendeskMetrics(
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            () => sp.GetRequiredService<Core.Queues.EventQueueWriter>().PoisonDepth()));
         builder.Logging.AddProvider(new InvocationLogs());
         var connectionString = builder.Configuration[ConnectionStringKey];
         if (!string.IsNullOrWhiteSpace(connectionString))
