@@ -13,29 +13,34 @@ ensure_azurite() {
   fi
 }
 
-# Prints a TCP port that is free on 127.0.0.1 right now (10000-10002 may be taken on shared machines).
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'
-}
-
-wait_port() { # port [seconds]
-  local port=$1 deadline=$((SECONDS + ${2:-30}))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
-    [ $SECONDS -lt $deadline ] || { echo "nothing listens on 127.0.0.1:$port" >&2; return 1; }
+# Prints the first URL an ASP.NET Core app logged as "Now listening on:" (it binds port 0 and reports the real
+# port), waiting up to the given seconds while the process lives.
+listening_url() { # log pid [seconds]
+  local log=$1 pid=$2 deadline=$((SECONDS + ${3:-60})) url
+  until url=$(grep -o 'Now listening on: http://[0-9.:]*' "$log" 2>/dev/null | head -1 | sed 's/^Now listening on: //') && [ -n "$url" ]; do
+    if [ $SECONDS -ge $deadline ] || ! kill -0 "$pid" 2>/dev/null; then cat "$log" >&2; echo "nothing listens (see the log above)" >&2; return 1; fi
     sleep 0.1
   done
+  echo "$url"
 }
 
-# Starts Azurite in memory on free ports; sets AZURITE_PID and exports AzureWebJobsStorage.
+# Starts Azurite in memory on ports the OS picks (port 0, read back from its start-up lines, so no port is picked
+# in advance for another process to take first); sets AZURITE_PID and exports AzureWebJobsStorage.
 start_azurite() {
   ensure_azurite
-  local blob queue table
-  blob=$(free_port); queue=$(free_port); table=$(free_port)
+  local out blob queue table deadline=$((SECONDS + 60))
+  out=$(mktemp)
   node "$azurite_js" --silent --disableTelemetry --inMemoryPersistence --skipApiVersionCheck --disableProductStyleUrl \
-    --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
-    --tableHost 127.0.0.1 --tablePort "$table" >/dev/null 2>&1 &
+    --blobHost 127.0.0.1 --blobPort 0 --queueHost 127.0.0.1 --queuePort 0 \
+    --tableHost 127.0.0.1 --tablePort 0 >"$out" 2>&1 &
   AZURITE_PID=$!
-  wait_port "$blob" && wait_port "$queue" && wait_port "$table"
+  until [ "$(grep -c 'service is successfully listening at' "$out")" -ge 3 ]; do
+    if [ $SECONDS -ge $deadline ] || ! kill -0 "$AZURITE_PID" 2>/dev/null; then cat "$out" >&2; echo "Azurite did not start" >&2; return 1; fi
+    sleep 0.1
+  done
+  port_of() { grep -o "Azurite $1 service is successfully listening at http://127.0.0.1:[0-9]*" "$out" | grep -o '[0-9]*$'; }
+  blob=$(port_of Blob); queue=$(port_of Queue); table=$(port_of Table)
+  rm -f "$out"
   # Azurite's published development account key: not a secret, and never printed.
   local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
   export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"

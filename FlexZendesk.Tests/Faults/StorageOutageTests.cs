@@ -13,7 +13,8 @@ public sealed class StorageOutageTests
         await Remote.ResetAsync();
         await using var storage = new Azurite(persistent: true);
         await storage.StartAsync();
-        await using var scenario = new FlexScenario(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage.ConnectionString });
+        var logs = new CapturingLoggerProvider();
+        await using var scenario = new FlexScenario(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage.ConnectionString }, logs);
         var tasks = Enumerable.Range(0, 3).Select(_ => NewTaskSid()).ToList();
         var attributes = Attributes(new { from = "+14155552200" });
         foreach (var taskSid in tasks)
@@ -28,7 +29,8 @@ public sealed class StorageOutageTests
         await scenario.DrainAsync();
         await storage.StopAsync();
         var duringOutage = await scenario.TrySendAsync("task.completed", tasks[0], attributes, "EV" + Guid.NewGuid().ToString("N"));
-        await Task.Delay(1000); // the listener keeps failing to receive meanwhile
+        // The outage lasts until the listener has felt it: its receive failed and it kept polling.
+        await WaitUntilAsync(() => Task.FromResult(logs.Lines.Any(l => l.Contains("Could not receive from the queue", StringComparison.Ordinal))), TimeSpan.FromSeconds(30));
         await storage.StartAsync();
 
         // Twilio retries what got 503 (the #rc=3&rp=all override); do the same, with the same event Sid.

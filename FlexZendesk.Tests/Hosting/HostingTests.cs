@@ -9,10 +9,12 @@ namespace FlexZendesk.Tests.Hosting;
 
 public sealed class HostingTests
 {
-    // A port nothing listens on: storage "down".
+    // Ports that refuse connections while this class runs: storage "down".
+    private static readonly RefusingPort DeadQueue = new(), DeadBlob = new();
+
     private static readonly string DeadStorage =
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=ZGVhZA==;" +
-        $"QueueEndpoint=http://127.0.0.1:{FreePorts.Take(1)[0]}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{FreePorts.Take(1)[0]}/devstoreaccount1;";
+        $"QueueEndpoint=http://127.0.0.1:{DeadQueue.Port}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{DeadBlob.Port}/devstoreaccount1;";
 
     [Test]
     public async Task AnswersTheHostReadinessProbe()

@@ -1,18 +1,22 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace FlexZendesk.Tests.Infrastructure;
 
 /// <summary>
-/// A real Azurite (pinned in tools/azurite) on free loopback ports, in-memory. Installed by scripts/test
-/// (npm ci); the tests never fall back to a fake.
+/// A real Azurite (pinned in tools/azurite) on loopback, in-memory. Installed by scripts/test (npm ci); the tests
+/// never fall back to a fake. It binds port 0 and reports the ports the OS gave it, so no port is picked in advance
+/// (another process could take one between the pick and the bind); a restart binds the same ports again.
 /// </summary>
-internal sealed class Azurite : IAsyncDisposable
+internal sealed partial class Azurite : IAsyncDisposable
 {
     // Azurite's published development account; not a secret, but still never printed.
     private const string Account = "devstoreaccount1";
     private const string DevelopmentKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private readonly int[] _ports = FreePorts.Take(3);
+    private static readonly string[] Services = ["Blob", "Queue", "Table"];
+    private readonly int[] _ports = [0, 0, 0];
     private readonly string? _location;
     private Process? _process;
 
@@ -63,8 +67,24 @@ internal sealed class Azurite : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        var listening = Services.Select(_ => new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         _process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        _process.OutputDataReceived += (_, _) => { };
+        var process = _process;
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null && Listening().Match(e.Data) is { Success: true } match)
+            {
+                listening[Array.IndexOf(Services, match.Groups["service"].Value)].TrySetResult(int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture));
+            }
+        };
+        _process.Exited += (_, _) =>
+        {
+            foreach (var service in listening)
+            {
+                service.TrySetException(new InvalidOperationException($"Azurite exited with code {process.ExitCode} before it listened"));
+            }
+        };
+        _process.EnableRaisingEvents = true;
         _process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -74,11 +94,12 @@ internal sealed class Azurite : IAsyncDisposable
         };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        foreach (var port in _ports)
-        {
-            await FreePorts.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30), () => _process.HasExited);
-        }
+        var ports = await Task.WhenAll(listening.Select(l => l.Task)).WaitAsync(TimeSpan.FromSeconds(60));
+        ports.CopyTo(_ports, 0);
     }
+
+    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at https?://[^:]+:(?<port>\d+)")]
+    private static partial Regex Listening();
 
     /// <summary>
     /// Stops the emulator (SIGTERM, so it flushes like a real service that acknowledged its writes; SIGKILL

@@ -2,18 +2,25 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Queues;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
+using FlexZendesk.Functions.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FlexZendesk.Tests.Infrastructure;
 
 /// <summary>
-/// The real app on Kestrel (loopback, ephemeral port) against the shared Azurite, with its own queue so
-/// fixtures do not see each other's messages.
+/// The real app on Kestrel against the shared Azurite, with its own queue so fixtures do not see each other's
+/// messages. The app binds 127.0.0.1:0 itself and the address is read after it started: no port is chosen in
+/// advance (nothing can take it first) and nothing rewrites the server's addresses while it starts (the
+/// WebApplicationFactory + UseKestrel race: "IServerAddressesFeature.Addresses cannot be modified after the
+/// server has started").
 /// </summary>
-internal sealed class FunctionsApp : WebApplicationFactory<Program>
+internal sealed class FunctionsApp : IDisposable, IAsyncDisposable
 {
     public const string AuthToken = "test-auth-token-not-a-real-secret";
     public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
@@ -23,6 +30,7 @@ internal sealed class FunctionsApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly CapturingLoggerProvider? _logs;
     private readonly Action<IServiceCollection>? _services;
+    private readonly WebApplication _app;
 
     /// <param name="services">Extra registrations, e.g. OpenTelemetry with in-memory exporters.</param>
     public FunctionsApp(IDictionary<string, string?>? overrides = null, CapturingLoggerProvider? logs = null, Action<IServiceCollection>? services = null)
@@ -54,10 +62,25 @@ internal sealed class FunctionsApp : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
-        UseKestrel(0);
-        StartServer();
+        _app = FlexZendeskApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], Configure);
+        try
+        {
+            _app.StartAsync().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            ((IDisposable)_app).Dispose();
+            throw;
+        }
+
+        BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
         Signer = new TwilioSigner(AuthToken, PublicBaseUrl);
     }
+
+    /// <summary>Where the started app listens, e.g. http://127.0.0.1:41234.</summary>
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => _app.Services;
 
     public string QueueName { get; }
 
@@ -86,26 +109,30 @@ internal sealed class FunctionsApp : WebApplicationFactory<Program>
         return [.. messages.Select(m => EventQueueWriter.Deserialize(m.Body.ToMemory().Span))];
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    /// <summary>A client of the started app; the caller disposes it.</summary>
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    public async ValueTask DisposeAsync()
     {
-        foreach (var (key, value) in _settings)
-        {
-            builder.UseSetting(key, value);
-        }
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
 
-        if (_services is not null)
-        {
-            builder.ConfigureServices(_services);
-        }
-
+    private void Configure(WebApplicationBuilder builder)
+    {
+        // Last source wins: the test's settings override anything from the environment.
+        builder.Configuration.AddInMemoryCollection(_settings);
+        _services?.Invoke(builder.Services);
         if (_logs is not null)
         {
-            builder.ConfigureLogging(logging => logging.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
+            builder.Logging.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace);
         }
 
         if (Environment.GetEnvironmentVariable("FLEXZENDESK_TEST_LOGS") == "1")
         {
-            builder.ConfigureLogging(logging => logging.AddProvider(new ProgressLoggerProvider()).SetMinimumLevel(LogLevel.Debug));
+            builder.Logging.AddProvider(new ProgressLoggerProvider()).SetMinimumLevel(LogLevel.Debug);
         }
     }
 }

@@ -53,7 +53,8 @@ public sealed partial class SecretsInLogsTests
         }
 
         // Storage down: the 503 path logs exception details.
-        var deadStorage = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DeadKey};QueueEndpoint=http://127.0.0.1:{FreePorts.Take(1)[0]}/devstoreaccount1;";
+        using var deadPort = new RefusingPort();
+        var deadStorage = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DeadKey};QueueEndpoint=http://127.0.0.1:{deadPort.Port}/devstoreaccount1;";
         await using (var down = new FunctionsApp(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = deadStorage }, logs))
         {
             using var client = down.CreateClient();

@@ -217,10 +217,10 @@ public sealed class TelemetryTests
         }
 
         // An ingestion endpoint where nothing listens: the app must start and serve regardless.
-        var closedPort = FreePorts.Take(1)[0];
+        using var closed = new RefusingPort();
         using var exporting = new FunctionsApp(new Dictionary<string, string?>
         {
-            [TelemetryRegistration.ConnectionStringKey] = $"InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:{closedPort}/",
+            [TelemetryRegistration.ConnectionStringKey] = $"InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:{closed.Port}/",
         });
         Assert.That(exporting.Services.GetService<TracerProvider>(), Is.Not.Null);
         Assert.That(exporting.Services.GetService<MeterProvider>(), Is.Not.Null);
