@@ -7,7 +7,7 @@ using System.Text;
 using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Queues;
 using FlexZendesk.Core.Storage;
-using FlexZendesk.Core.Twilio;
+using FlexZendesk.Sandbox;
 using Microsoft.Extensions.Options;
 
 namespace FlexZendesk.DevTools;
@@ -25,7 +25,7 @@ internal static class IngressBench
     public static async Task<int> RunAsync(DevSettings settings, int requests, IReadOnlyList<int> concurrencies, bool header)
     {
         var workspace = settings.WorkspaceSid ?? SampleCallback.DefaultWorkspaceSid;
-        var signer = new TwilioSignature(settings.AuthToken);
+        var signer = new TwilioWebhookSigner(settings.AuthToken);
         var callbacks = Enumerable.Range(0, requests).Select(i => Sign(settings, workspace, signer, i)).ToArray();
         var clients = new StorageClients(Options.Create(new StorageOptions { ConnectionString = settings.Storage }));
         var queue = clients.Queues.GetQueueClient(settings.Queue);
@@ -107,7 +107,7 @@ internal static class IngressBench
 
     private sealed record Result(double Rate, double P50, double P99, int Failures, double CpuMicros = 0);
 
-    private static Callback Sign(DevSettings settings, string workspace, TwilioSignature signer, int i)
+    private static Callback Sign(DevSettings settings, string workspace, TwilioWebhookSigner signer, int i)
     {
         var taskSid = "WT" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var now = DateTimeOffset.UtcNow;
@@ -135,7 +135,7 @@ internal static class IngressBench
             new("WorkerAttributes", """{"full_name":"Alice Agent","email":"alice@example.test","routing":{"skills":["voice","billing"]}}"""),
         ];
         var body = new FormUrlEncodedContent(fields).ReadAsStringAsync().GetAwaiter().GetResult();
-        var signature = signer.Compute(settings.PublicBaseUrl.TrimEnd('/') + Path, fields);
+        var signature = signer.Sign(settings.PublicBaseUrl.TrimEnd('/') + Path, fields);
         return new(fields, body, Encoding.UTF8.GetBytes(body), signature);
     }
 

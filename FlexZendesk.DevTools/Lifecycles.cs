@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using FlexZendesk.Core.Twilio;
+using FlexZendesk.Sandbox;
 
 namespace FlexZendesk.DevTools;
 
@@ -40,7 +40,7 @@ internal static partial class Lifecycles
             new("EventType", d.Event), new("AccountSid", settings.AccountSid), new("WorkspaceSid", workspace), new("Sid", d.Sid),
             new("TaskSid", d.Task), new("TaskAttributes", d.Attributes), new("TaskChannelUniqueName", "voice"), new("TaskQueueName", "Bench"),
         ];
-        var signature = new TwilioSignature(settings.AuthToken).Compute(settings.PublicBaseUrl.TrimEnd('/') + "/api/taskrouter/events", fields);
+        var signature = new TwilioWebhookSigner(settings.AuthToken).Sign(settings.PublicBaseUrl.TrimEnd('/') + "/api/taskrouter/events", fields);
         for (var attempt = 0; ; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/taskrouter/events") { Content = new FormUrlEncodedContent(fields) };

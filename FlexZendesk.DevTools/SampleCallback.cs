@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using FlexZendesk.Core.Twilio;
+using FlexZendesk.Sandbox;
 
 namespace FlexZendesk.DevTools;
 
@@ -33,7 +33,7 @@ internal static class SampleCallback
             new("TaskQueueName", "Everyone"),
         ];
 
-        var signature = new TwilioSignature(settings.AuthToken).Compute(settings.PublicBaseUrl.TrimEnd('/') + Path, fields);
+        var signature = new TwilioWebhookSigner(settings.AuthToken).Sign(settings.PublicBaseUrl.TrimEnd('/') + Path, fields);
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(settings.AppUrl.TrimEnd('/') + Path))
         {

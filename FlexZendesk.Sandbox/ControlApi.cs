@@ -10,6 +10,8 @@ public static class ControlApi
     public sealed record SeedUser(string Name, string? Email, string? Phone, string? ExternalId);
     public sealed record SeedTicket(string Subject, long? RequesterId, string Status = "open", List<string>? Tags = null);
     public sealed record SeedTask(string Sid, string WorkspaceSid, string Attributes, string AssignmentStatus = "assigned");
+
+    public sealed record ConcurrentWrite(string Key, string Value);
     public sealed record SeedMessage(string Author, string Body);
     public sealed record SeedRecording(string? Sid, int Duration = 30);
     public sealed record Limits(int? RequestsPerMinute, int? TicketUpdatesPerMinute);
@@ -52,6 +54,20 @@ public static class ControlApi
             lock (s.Gate)
             {
                 s.Tasks[seed.Sid] = new TwTask { Sid = seed.Sid, WorkspaceSid = seed.WorkspaceSid, Attributes = seed.Attributes, AssignmentStatus = seed.AssignmentStatus, Version = 1, DateUpdated = s.Now };
+                return Results.NoContent();
+            }
+        });
+        // Another client changes the task right after its next read is answered: a write between our read and write.
+        control.MapPost("/tasks/{sid}/concurrent-write", (string sid, ConcurrentWrite write, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                if (!s.Tasks.TryGetValue(sid, out var task))
+                {
+                    return Results.NotFound();
+                }
+
+                task.ConcurrentWrite = new(write.Key, write.Value);
                 return Results.NoContent();
             }
         });

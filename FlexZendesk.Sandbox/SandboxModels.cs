@@ -47,6 +47,9 @@ public sealed class TwTask
     public string AssignmentStatus { get; set; } = "assigned";
     public int Version { get; set; }
     public DateTimeOffset DateUpdated { get; set; }
+
+    /// <summary>A write another client makes right after the next read is answered (key/value merged into the attributes).</summary>
+    public KeyValuePair<string, string>? ConcurrentWrite { get; set; }
 }
 
 public sealed record TwMessage(string Sid, string ConversationSid, string Author, string Body, int Index, DateTimeOffset DateCreated);

@@ -15,6 +15,12 @@ public sealed class SandboxOptions
     /// <summary>Zendesk plan budget per minute (Team 200, Professional 400, Enterprise 700); 0 = unlimited.</summary>
     public int RequestsPerMinute { get; set; } = 700;
 
+    /// <summary>
+    /// TaskRouter's task <c>ETag</c> as Twilio documents it, the bare version (<c>3</c>), or quoted (<c>"3"</c>) as
+    /// HTTP's grammar has it. <c>If-Match</c> is accepted in either form, and <c>*</c> matches any version.
+    /// </summary>
+    public bool QuoteTaskETag { get; set; }
+
     /// <summary>Zendesk Update Ticket budget per minute (100 on every plan); 0 = unlimited.</summary>
     public int TicketUpdatesPerMinute { get; set; } = 100;
 }

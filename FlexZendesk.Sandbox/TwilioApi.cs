@@ -14,7 +14,24 @@ public static class TwilioApi
         {
             lock (s.Gate)
             {
-                return s.Tasks.TryGetValue(sid, out var task) && task.WorkspaceSid == workspace ? TaskResult(http, task, o) : NotFound(http);
+                if (!s.Tasks.TryGetValue(sid, out var task) || task.WorkspaceSid != workspace)
+                {
+                    return NotFound(http);
+                }
+
+                var answer = TaskResult(http, task, o);
+                if (task.ConcurrentWrite is { } write)
+                {
+                    // The answer above carries the version read; the task moves on before the reader can write.
+                    task.ConcurrentWrite = null;
+                    var attributes = System.Text.Json.Nodes.JsonNode.Parse(task.Attributes)!.AsObject();
+                    attributes[write.Key] = write.Value;
+                    task.Attributes = attributes.ToJsonString();
+                    task.Version++;
+                    task.DateUpdated = s.Now;
+                }
+
+                return answer;
             }
         });
         app.MapPost("/v1/Workspaces/{workspace}/Tasks/{sid}", UpdateTask);
@@ -50,7 +67,17 @@ public static class TwilioApi
                 return Results.Json(new
                 {
                     messages = messages.Take(pageSize ?? 50).Select(m => new { sid = m.Sid, conversation_sid = m.ConversationSid, author = m.Author, body = m.Body, index = m.Index, date_created = m.DateCreated }),
-                    meta = new { page = 0, page_size = pageSize ?? 50, key = "messages", next_page_url = (string?)null },
+                    // Twilio's v1 paging block, whole: the SDK's page reader needs every field.
+                    meta = new
+                    {
+                        page = 0,
+                        page_size = pageSize ?? 50,
+                        first_page_url = $"https://conversations.twilio.com/v1/Conversations/{conversation}/Messages?PageSize={pageSize ?? 50}&Page=0",
+                        previous_page_url = (string?)null,
+                        url = $"https://conversations.twilio.com/v1/Conversations/{conversation}/Messages?PageSize={pageSize ?? 50}&Page=0",
+                        next_page_url = (string?)null,
+                        key = "messages",
+                    },
                 }, Json);
             }
         });
@@ -72,6 +99,14 @@ public static class TwilioApi
                         media_url = $"https://api.twilio.com/2010-04-01/Accounts/{account}/Recordings/{r.Sid}",
                         date_created = r.DateCreated.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
                     }),
+                    // The 2010-04-01 API's paging fields, at the top level.
+                    first_page_uri = $"/2010-04-01/Accounts/{account}/Calls/{call}/Recordings.json?PageSize=50&Page=0",
+                    end = Math.Max(0, recordings.Count - 1),
+                    previous_page_uri = (string?)null,
+                    uri = $"/2010-04-01/Accounts/{account}/Calls/{call}/Recordings.json?PageSize=50&Page=0",
+                    page_size = 50,
+                    start = 0,
+                    next_page_uri = (string?)null,
                     page = 0,
                 }, Json);
             }
@@ -88,8 +123,8 @@ public static class TwilioApi
                 return NotFound(http);
             }
 
-            var ifMatch = http.Request.Headers.IfMatch.ToString();
-            if (ifMatch.Length > 0 && ifMatch != ETag(task))
+            var ifMatch = http.Request.Headers.IfMatch.ToString().Trim();
+            if (ifMatch.Length > 0 && ifMatch != "*" && ifMatch.Trim('"') != task.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
             {
                 return Results.Json(new { code = 20412, message = "Precondition Failed: the task was modified", more_info = "https://www.twilio.com/docs/errors/20412", status = 412 }, Json, statusCode: 412);
             }
@@ -114,11 +149,12 @@ public static class TwilioApi
         }
     }
 
-    public static string ETag(TwTask task) => $"\"{task.Version}\"";
+    public static string ETag(TwTask task, SandboxOptions options) =>
+        options.QuoteTaskETag ? $"\"{task.Version}\"" : task.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static IResult TaskResult(HttpContext http, TwTask task, SandboxOptions options)
     {
-        http.Response.Headers.ETag = ETag(task);
+        http.Response.Headers.ETag = ETag(task, options);
         return Results.Json(new
         {
             sid = task.Sid,

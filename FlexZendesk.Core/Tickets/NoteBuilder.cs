@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Twilio;
 using Microsoft.Extensions.Options;
 
 namespace FlexZendesk.Core.Tickets;
 
 /// <summary>The text of an internal note: task metadata, recording link, chat transcript at completion, attributes.</summary>
-public sealed class NoteBuilder(ITwilioApi twilio, IOptions<NoteOptions> notes, IOptions<TwilioOptions> twilioOptions)
+public sealed class NoteBuilder(TwilioRest twilio, IOptions<NoteOptions> notes)
 {
     private const int MaxAttributesChars = 4000;
     private const int MaxTranscriptMessages = 200;
@@ -52,7 +51,7 @@ public sealed class NoteBuilder(ITwilioApi twilio, IOptions<NoteOptions> notes, 
         return Template.Clean(text.ToString(), singleLine: false);
     }
 
-    private async Task<List<string>> RecordingLinksAsync(TaskContext task, string stage, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> RecordingLinksAsync(TaskContext task, string stage, CancellationToken cancellationToken)
     {
         if (task.Attribute("conversations.segment_link") is { } segment)
         {
@@ -65,26 +64,19 @@ public sealed class NoteBuilder(ITwilioApi twilio, IOptions<NoteOptions> notes, 
             return [];
         }
 
-        var response = await ApiCall.SendAsync(() => twilio.RecordingsAsync(twilioOptions.Value.AccountSid, call, cancellationToken), "Twilio recordings", cancellationToken);
-        if ((int?)response.StatusCode == 404)
-        {
-            return [];
-        }
-
-        var recordings = response.IsSuccessStatusCode ? response.Content!.Recordings : throw ApiCall.Failure(response, "Twilio recordings");
-        return [.. recordings.Select(r => r.MediaUrl ?? $"https://api.twilio.com/2010-04-01/Accounts/{twilioOptions.Value.AccountSid}/Recordings/{r.Sid}")];
+        return await twilio.RecordingLinksAsync(call, cancellationToken);
     }
 
     private async Task AppendTranscriptAsync(StringBuilder text, string conversation, CancellationToken cancellationToken)
     {
-        var messages = await ApiCall.RequireAsync(() => twilio.MessagesAsync(conversation, MaxTranscriptMessages, cancellationToken), "Twilio conversation messages", cancellationToken);
-        foreach (var message in messages.Messages.OrderBy(m => m.Index))
+        var messages = await twilio.MessagesAsync(conversation, MaxTranscriptMessages, cancellationToken);
+        foreach (var message in messages)
         {
             var at = message.DateCreated?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "";
             text.Append(CultureInfo.InvariantCulture, $"[{at}] {message.Author}: {message.Body}\n");
         }
 
-        if (messages.Messages.Count == 0)
+        if (messages.Count == 0)
         {
             text.Append("(no messages)\n");
         }

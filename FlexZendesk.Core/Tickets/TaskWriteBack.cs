@@ -8,10 +8,11 @@ using Microsoft.Extensions.Logging;
 namespace FlexZendesk.Core.Tickets;
 
 /// <summary>
-/// Screen pop: writes <c>zd_ticket_id</c> and <c>zd_user_id</c> into the task attributes with If-Match; a 412
-/// (someone else changed the task) re-reads, merges into the fresh attributes and tries again.
+/// Screen pop: writes <c>zd_ticket_id</c> and <c>zd_user_id</c> into the task attributes with If-Match carrying the
+/// version just read (bare or quoted, as Twilio sent it); a 412 (someone else changed the task in between) re-reads,
+/// merges into the fresh attributes and tries again, so a concurrent change is never overwritten.
 /// </summary>
-public sealed partial class TaskWriteBack(ITwilioApi twilio, LedgerStore store, Microsoft.Extensions.Options.IOptions<TwilioOptions> twilioOptions, ILogger<TaskWriteBack> logger)
+public sealed partial class TaskWriteBack(TwilioRest twilio, LedgerStore store, Microsoft.Extensions.Options.IOptions<TwilioOptions> twilioOptions, ILogger<TaskWriteBack> logger)
 {
     private const int Attempts = 5;
 
@@ -23,14 +24,13 @@ public sealed partial class TaskWriteBack(ITwilioApi twilio, LedgerStore store, 
         var userId = ledger.RequesterId?.ToString(CultureInfo.InvariantCulture);
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
-            var read = await ApiCall.SendAsync(() => twilio.GetTaskAsync(workspace, task.TaskSid, cancellationToken), "Twilio read task", cancellationToken);
-            if ((int?)read.StatusCode == 404)
+            var current = await twilio.ReadTaskAsync(workspace, task.TaskSid, cancellationToken);
+            if (current is null)
             {
                 LogGone(logger, task.TaskSid);
                 break;
             }
 
-            var current = read.IsSuccessStatusCode ? read.Content! : throw ApiCall.Failure(read, "Twilio read task");
             var attributes = Parse(current.Attributes)
                 ?? throw new PermanentException("The task attributes are not a JSON object; not overwriting them");
             if (attributes["zd_ticket_id"]?.ToString() == ticketId && (userId is null || attributes["zd_user_id"]?.ToString() == userId))
@@ -44,20 +44,20 @@ public sealed partial class TaskWriteBack(ITwilioApi twilio, LedgerStore store, 
                 attributes["zd_user_id"] = userId;
             }
 
-            var write = await ApiCall.SendAsync(
-                () => twilio.UpdateTaskAsync(workspace, task.TaskSid, new() { ["Attributes"] = Serialize(attributes) }, read.Headers.ETag?.Tag ?? "*", cancellationToken),
-                "Twilio update task",
-                cancellationToken);
-            if (write.IsSuccessStatusCode)
+            // Without a version there is nothing to protect: Twilio always sends one, so this is a stand-in's gap.
+            var version = current.ETag ?? throw new RetryableException("Twilio read task: no ETag to write back with If-Match");
+            if (await twilio.TryUpdateAttributesAsync(workspace, task.TaskSid, Serialize(attributes), version, cancellationToken))
             {
                 LogWritten(logger, task.TaskSid, ticketId, attempt);
                 break;
             }
 
-            if ((int?)write.StatusCode != 412 || attempt == Attempts)
+            if (attempt == Attempts)
             {
-                throw ApiCall.Failure(write, "Twilio update task");
+                throw new RetryableException($"Twilio update task: the task changed under every one of {Attempts} writes (HTTP 412)");
             }
+
+            LogChanged(logger, task.TaskSid, attempt);
         }
 
         return await store.UpdateAsync(ledger, l => l.WrittenBack = true, cancellationToken);
@@ -89,6 +89,9 @@ public sealed partial class TaskWriteBack(ITwilioApi twilio, LedgerStore store, 
 
     [LoggerMessage(LogLevel.Information, "Wrote zd_ticket_id {TicketId} to task {TaskSid} (attempt {Attempt})")]
     private static partial void LogWritten(ILogger logger, string taskSid, string ticketId, int attempt);
+
+    [LoggerMessage(LogLevel.Debug, "Task {TaskSid} changed between read and write (attempt {Attempt}); re-reading")]
+    private static partial void LogChanged(ILogger logger, string taskSid, int attempt);
 
     [LoggerMessage(LogLevel.Information, "Task {TaskSid} no longer exists; nothing to write back")]
     private static partial void LogGone(ILogger logger, string taskSid);

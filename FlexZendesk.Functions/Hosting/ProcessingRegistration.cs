@@ -30,16 +30,10 @@ public static class ProcessingRegistration
             .AddHttpMessageHandler<ZendeskAuthHandler>();
 
         services.AddTransient<TwilioHostHandler>();
-        services.AddTransient<TwilioAuthHandler>();
-        services.AddRefitGeneratedClient<ITwilioApi>(new RefitSettings(new SystemTextJsonContentSerializer(TwilioJsonContext.Default.Options)))
-            .ConfigureHttpClient(http =>
-            {
-                http.BaseAddress = new Uri("https://api.twilio.com");
-                http.Timeout = TimeSpan.FromSeconds(10);
-            })
+        services.AddHttpClient(TwilioRest.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10))
             .AddHttpMessageHandler<TwilioHostHandler>()
-            .AddHttpMessageHandler(sp => new ApiCallMetricsHandler(sp.GetRequiredService<FlexZendeskMetrics>(), ApiCallMetricsHandler.Twilio))
-            .AddHttpMessageHandler<TwilioAuthHandler>();
+            .AddHttpMessageHandler(sp => new ApiCallMetricsHandler(sp.GetRequiredService<FlexZendeskMetrics>(), ApiCallMetricsHandler.Twilio));
+        services.AddSingleton<TwilioRest>();
 
         services.AddSingleton<LedgerStore>();
         services.AddSingleton<RequesterCache>();

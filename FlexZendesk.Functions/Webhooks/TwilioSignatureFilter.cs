@@ -12,7 +12,7 @@ namespace FlexZendesk.Functions.Webhooks;
 /// <see cref="WebhookPayload"/> feature. Neither the token nor any signature is ever logged or echoed.
 /// </summary>
 public sealed partial class TwilioSignatureFilter(
-    TwilioSignature signature,
+    TwilioWebhookValidator signature,
     IOptions<TwilioOptions> twilio,
     IOptions<IngressOptions> ingress,
     ILogger<TwilioSignatureFilter> logger) : IEndpointFilter
@@ -67,13 +67,13 @@ public sealed partial class TwilioSignatureFilter(
             else
             {
                 // JSON: the URL (with bodySHA256) is signed and the hash binds the body, so check before parsing.
-                if (!signature.IsValidJson(url, body, provided))
+                var text = WebhookBodyParser.Decode(body);
+                if (!signature.IsValidJson(url, text, provided))
                 {
                     return Forbidden(http);
                 }
 
-                var (fields, raw) = WebhookBodyParser.ParseJson(body);
-                payload = new(fields, raw, Idempotency(request));
+                payload = new(WebhookBodyParser.ParseJson(body), text, Idempotency(request));
             }
         }
         catch (Exception ex) when (ex is InvalidDataException or JsonException or DecoderFallbackException)

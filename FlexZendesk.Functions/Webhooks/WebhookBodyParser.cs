@@ -66,9 +66,12 @@ public static class WebhookBodyParser
         }
     }
 
+    /// <summary>The body as text; <see cref="DecoderFallbackException"/> when it is not UTF-8.</summary>
+    public static string Decode(byte[] body) => StrictUtf8.GetString(body);
+
     public static (List<KeyValuePair<string, string>> Fields, string Raw) ParseForm(byte[] body)
     {
-        var raw = StrictUtf8.GetString(body);
+        var raw = Decode(body);
         var fields = new List<KeyValuePair<string, string>>();
         using var reader = new FormReader(raw);
         while (reader.ReadNextPair() is { } pair)
@@ -79,16 +82,15 @@ public static class WebhookBodyParser
         return (fields, raw);
     }
 
-    public static (List<KeyValuePair<string, string>> Fields, string Raw) ParseJson(byte[] body)
+    public static List<KeyValuePair<string, string>> ParseJson(byte[] body)
     {
-        var raw = StrictUtf8.GetString(body);
         using var document = JsonDocument.Parse(body, JsonParsing);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             throw new JsonException("The JSON body must be an object.");
         }
 
-        return (EnvelopeFactory.Flatten(document.RootElement), raw);
+        return EnvelopeFactory.Flatten(document.RootElement);
     }
 
     /// <summary>Query parameters of a GET callback, without the Functions <c>code</c> key and Studio's <c>bodySHA256</c>.</summary>

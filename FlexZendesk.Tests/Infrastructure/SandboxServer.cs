@@ -59,6 +59,7 @@ internal sealed class SandboxServer : IAsyncDisposable
         response.EnsureSuccessStatusCode();
         Options.RequestsPerMinute = 700;
         Options.TicketUpdatesPerMinute = 100;
+        Options.QuoteTaskETag = false;
     }
 
     public async Task<JsonElement> StateAsync() =>

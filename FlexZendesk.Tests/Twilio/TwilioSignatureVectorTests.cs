@@ -1,14 +1,19 @@
 using System.Text;
 using FlexZendesk.Core.Twilio;
+using FlexZendesk.Sandbox;
 
 namespace FlexZendesk.Tests.Twilio;
 
-/// <summary>The vectors published in the Twilio SDKs' own RequestValidator test suites (csharp, python).</summary>
+/// <summary>
+/// The vectors published in the Twilio SDKs' own RequestValidator test suites (csharp, python), against the app's
+/// validator (the Twilio SDK's RequestValidator) and the independent signer the tests and tools send with.
+/// </summary>
 public sealed class TwilioSignatureVectorTests
 {
     private const string Url = "https://mycompany.com/myapp.php?foo=1&bar=2";
     private const string JsonBody = "{\"property\": \"value\", \"boolean\": true}";
-    private static readonly TwilioSignature Validator = new("12345");
+    private static readonly TwilioWebhookValidator Validator = new("12345");
+    private static readonly TwilioWebhookSigner Signer = new("12345");
 
     // Deliberately out of order: the validator must sort.
     private static readonly KeyValuePair<string, string>[] Parameters =
@@ -22,7 +27,7 @@ public sealed class TwilioSignatureVectorTests
 
     [Test]
     public void ComputesThePublishedSignature() =>
-        Assert.That(Validator.Compute(Url, Parameters), Is.EqualTo("RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+        Assert.That(Signer.Sign(Url, Parameters), Is.EqualTo("RSOYDt4T1cUTdK1PDd93/VVr8B8="));
 
     [Test]
     public void AcceptsThePublishedSignature() =>
@@ -47,7 +52,7 @@ public sealed class TwilioSignatureVectorTests
 
     [Test]
     public void RejectsAnotherAuthToken() =>
-        Assert.That(new TwilioSignature("54321").IsValid(Url, Parameters, "RSOYDt4T1cUTdK1PDd93/VVr8B8="), Is.False);
+        Assert.That(new TwilioWebhookValidator("54321").IsValid(Url, Parameters, "RSOYDt4T1cUTdK1PDd93/VVr8B8="), Is.False);
 
     [TestCase(null)]
     [TestCase("")]
@@ -60,8 +65,21 @@ public sealed class TwilioSignatureVectorTests
     public void SortsDuplicateKeysByValue()
     {
         KeyValuePair<string, string>[] duplicates = [new("Sid", "CA123"), new("SidAccount", "AC123"), new("Digits", "5678"), new("Digits", "1234")];
-        Assert.That(Validator.Compute(Url, duplicates), Is.EqualTo("IK+Dwps556ElfBT0I3Rgjkr1wJU="));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Signer.Sign(Url, duplicates), Is.EqualTo("IK+Dwps556ElfBT0I3Rgjkr1wJU="));
+            Assert.That(Validator.IsValid(Url, duplicates, "IK+Dwps556ElfBT0I3Rgjkr1wJU="), Is.True);
+            Assert.That(Validator.IsValid(Url, duplicates.SkipLast(1), "IK+Dwps556ElfBT0I3Rgjkr1wJU="), Is.False);
+        });
     }
+
+    [Test]
+    public void AcceptsASignatureMadeWithoutTheDefaultPortTheUrlHas() =>
+        Assert.That(Validator.IsValid(Url.Replace(".com", ".com:443", StringComparison.Ordinal), Parameters, "RSOYDt4T1cUTdK1PDd93/VVr8B8="), Is.True);
+
+    [Test]
+    public void AcceptsASignatureMadeWithTheDefaultPortTheUrlHas() =>
+        Assert.That(Validator.IsValid(Url.Replace(".com", ".com:443", StringComparison.Ordinal), Parameters, "kvajT1Ptam85bY51eRf/AJRuM3w="), Is.True);
 
     [Test]
     public void AcceptsASignatureMadeWithTheHttpsDefaultPort() =>
@@ -89,7 +107,7 @@ public sealed class TwilioSignatureVectorTests
     [Test]
     public void HashesTheBodyAsPublished()
     {
-        var hash = TwilioSignature.BodyHash(Encoding.UTF8.GetBytes(JsonBody));
+        var hash = TwilioWebhookSigner.BodyHash(Encoding.UTF8.GetBytes(JsonBody));
         Assert.Multiple(() =>
         {
             Assert.That(hash, Is.EqualTo("0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620"));
@@ -102,18 +120,18 @@ public sealed class TwilioSignatureVectorTests
     public void AcceptsThePublishedJsonBodyVector()
     {
         const string url = Url + "&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
-        Assert.That(Validator.IsValidJson(url, Encoding.UTF8.GetBytes(JsonBody), "a9nBmqA0ju/hNViExpshrM61xv4="), Is.True);
+        Assert.That(Validator.IsValidJson(url, JsonBody, "a9nBmqA0ju/hNViExpshrM61xv4="), Is.True);
     }
 
     [Test]
     public void RejectsAJsonBodyThatDoesNotMatchItsHash()
     {
         const string url = Url + "&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
-        var tampered = Encoding.UTF8.GetBytes(JsonBody.Replace("true", "false", StringComparison.Ordinal));
+        var tampered = JsonBody.Replace("true", "false", StringComparison.Ordinal);
         Assert.That(Validator.IsValidJson(url, tampered, "a9nBmqA0ju/hNViExpshrM61xv4="), Is.False);
     }
 
     [Test]
     public void RejectsAJsonBodyWithoutBodySha256() =>
-        Assert.That(Validator.IsValidJson(Url, Encoding.UTF8.GetBytes(JsonBody), "RSOYDt4T1cUTdK1PDd93/VVr8B8="), Is.False);
+        Assert.That(Validator.IsValidJson(Url, JsonBody, "RSOYDt4T1cUTdK1PDd93/VVr8B8="), Is.False);
 }

@@ -1,9 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace FlexZendesk.Core.Twilio;
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
-[JsonSerializable(typeof(TwilioTask))]
-[JsonSerializable(typeof(TwilioMessages))]
-[JsonSerializable(typeof(TwilioRecordings))]
-public sealed partial class TwilioJsonContext : JsonSerializerContext;

@@ -1,0 +1,132 @@
+using System.Net;
+using FlexZendesk.Core.Processing;
+using Microsoft.Extensions.Options;
+using Twilio.Clients;
+using Twilio.Exceptions;
+using Twilio.Http;
+using Twilio.Rest;
+using Twilio.Rest.Api.V2010.Account.Call;
+using Twilio.Rest.Conversations.V1.Conversation;
+using Twilio.Rest.Taskrouter.V1.Workspace;
+
+namespace FlexZendesk.Core.Twilio;
+
+/// <summary>
+/// The Twilio REST calls FlexZendesk makes, through the Twilio SDK's <see cref="TwilioRestClient"/> on an
+/// <see cref="System.Net.Http.HttpClient"/> from <c>IHttpClientFactory</c> (named <see cref="HttpClientName"/>: its
+/// handlers send every call to <c>Twilio:ApiBaseUrl</c> when set and count calls). The SDK's failures become
+/// <see cref="RetryableException"/> or <see cref="PermanentException"/> by HTTP status, as every API call here does.
+/// </summary>
+public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> options)
+{
+    public const string HttpClientName = "Twilio";
+
+    /// <summary>
+    /// The task's attributes and its ETag, exactly as sent (Twilio documents it bare, <c>3</c>; typed headers drop an
+    /// unquoted value, so it is read raw), or null when the task is gone. The SDK's typed fetch hides the ETag, so
+    /// this is the SDK's own low-level request on the same client.
+    /// </summary>
+    public async Task<TaskVersion?> ReadTaskAsync(string workspaceSid, string taskSid, CancellationToken cancellationToken)
+    {
+        var request = new Request(global::Twilio.Http.HttpMethod.Get, Domain.Taskrouter, $"/v1/Workspaces/{workspaceSid}/Tasks/{taskSid}", null);
+        var response = await CallAsync(client => client.RequestAsync(request), "Twilio read task", notFound: null, preconditionFailed: false, cancellationToken);
+        if (response is null)
+        {
+            return null;
+        }
+
+        var task = TaskResource.FromJson(response.Content);
+        var etag = response.Headers is { } headers && headers.TryGetValues("ETag", out var values) ? values.FirstOrDefault() : null;
+        return new TaskVersion(task.Attributes, string.IsNullOrWhiteSpace(etag) ? null : etag.Trim());
+    }
+
+    /// <summary>Writes the attributes if the task is still at <paramref name="ifMatch"/>; false when it changed meanwhile (412).</summary>
+    public async Task<bool> TryUpdateAttributesAsync(string workspaceSid, string taskSid, string attributes, string ifMatch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync(
+                client => TaskResource.UpdateAsync(pathWorkspaceSid: workspaceSid, pathSid: taskSid, attributes: attributes, ifMatch: ifMatch, client: client),
+                "Twilio update task",
+                notFound: null,
+                preconditionFailed: true,
+                cancellationToken);
+            return true;
+        }
+        catch (PreconditionFailed)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The first <paramref name="limit"/> messages of a conversation, in index order.</summary>
+    public async Task<IReadOnlyList<MessageResource>> MessagesAsync(string conversationSid, int limit, CancellationToken cancellationToken)
+    {
+        var messages = await CallAsync(
+            client => MessageResource.ReadAsync(pathConversationSid: conversationSid, pageSize: limit, limit: limit, client: client),
+            "Twilio conversation messages",
+            notFound: null,
+            preconditionFailed: false,
+            cancellationToken);
+        return messages is null ? [] : [.. messages.OrderBy(m => m.Index)];
+    }
+
+    /// <summary>Links to the call's recordings; none when the call is unknown.</summary>
+    public async Task<IReadOnlyList<string>> RecordingLinksAsync(string callSid, CancellationToken cancellationToken)
+    {
+        var account = options.Value.AccountSid;
+        var recordings = await CallAsync(
+            client => RecordingResource.ReadAsync(pathCallSid: callSid, pathAccountSid: account, client: client),
+            "Twilio recordings",
+            notFound: null,
+            preconditionFailed: false,
+            cancellationToken);
+        return recordings is null ? [] : [.. recordings.Select(r => $"https://api.twilio.com/2010-04-01/Accounts/{account}/Recordings/{r.Sid}")];
+    }
+
+    private TwilioRestClient Client()
+    {
+        var twilio = options.Value;
+        var apiKey = !string.IsNullOrEmpty(twilio.ApiKeySid);
+        return new TwilioRestClient(
+            apiKey ? twilio.ApiKeySid : twilio.AccountSid,
+            apiKey ? twilio.ApiKeySecret : twilio.AuthToken,
+            accountSid: twilio.AccountSid,
+            httpClient: new SystemNetHttpClient(http.CreateClient(HttpClientName)));
+    }
+
+    /// <summary>
+    /// Runs one SDK call and sorts its failures like <see cref="ApiCall"/>: no answer, 408/409/429/5xx and rejected
+    /// credentials are retryable; 404 gives <paramref name="notFound"/>; other 4xx are permanent.
+    /// </summary>
+    private async Task<T?> CallAsync<T>(Func<TwilioRestClient, Task<T>> call, string operation, T? notFound, bool preconditionFailed, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            // The SDK takes no CancellationToken; the HttpClient's timeout bounds every call.
+            return await call(Client());
+        }
+        catch (ApiException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            return notFound;
+        }
+        catch (ApiException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed && preconditionFailed)
+        {
+            throw new PreconditionFailed();
+        }
+        catch (ApiException ex)
+        {
+            var reason = $"{operation}: HTTP {ex.Status} (Twilio error {ex.Code})";
+            return ex.Status is 408 or 409 or 412 or 429 or 401 or 403 or >= 500
+                ? throw new RetryableException(reason, inner: ex)
+                : throw new PermanentException(reason);
+        }
+        catch (Exception ex) when (ex is ApiConnectionException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            throw new RetryableException($"{operation}: no answer ({(ex.InnerException ?? ex).GetType().Name})", inner: ex);
+        }
+    }
+
+    private sealed class PreconditionFailed : Exception;
+}
