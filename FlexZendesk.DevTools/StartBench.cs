@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 
 namespace FlexZendesk.DevTools;
 
 /// <summary>
-/// The cold-start benchmark (scripts/bench-start): starts a build of the app as the Functions host would (custom
-/// handler port set, so no in-process queue listener), polls <c>GET /</c> every millisecond from the moment of exec,
-/// and reads the process's resident memory after a second at idle. Repeats and prints the medians.
+/// The cold-start benchmark (scripts/bench-start): starts the no-host runner on port 0 without its queue listener
+/// (<c>Queues__Listen=false</c>), reads the bound address from its "Now listening on" line, polls <c>GET /</c> every
+/// millisecond until it answers, timing from the moment of exec, and reads the process's resident memory after a
+/// second at idle. Repeats and prints the medians.
 /// </summary>
 internal static class StartBench
 {
@@ -18,17 +18,24 @@ internal static class StartBench
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         for (var run = 0; run < runs; run++)
         {
-            var port = FreePort();
             var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
             if (argument is not null)
             {
                 start.ArgumentList.Add(argument);
             }
 
-            start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+            start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+            start.Environment["Queues__Listen"] = "false";
+            var address = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             var clock = Stopwatch.StartNew();
             using var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data?.Split("Now listening on: ") is [_, var url])
+                {
+                    address.TrySetResult(url.Trim());
+                }
+            };
             process.ErrorDataReceived += (_, _) => { };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
@@ -42,9 +49,15 @@ internal static class StartBench
                         return 1;
                     }
 
+                    if (!address.Task.IsCompleted)
+                    {
+                        await Task.Delay(1);
+                        continue;
+                    }
+
                     try
                     {
-                        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
+                        using var response = await http.GetAsync(new Uri(await address.Task + "/"));
                         if (response.IsSuccessStatusCode)
                         {
                             break;
@@ -73,13 +86,6 @@ internal static class StartBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {label} | {runs} | {ready[runs / 2]:F0} | {ready[0]:F0} | {ready[^1]:F0} | {rss[runs / 2]:F1} |"));
         return 0;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>VmRSS from /proc, in MiB.</summary>

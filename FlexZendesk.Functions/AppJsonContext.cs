@@ -13,6 +13,5 @@ namespace FlexZendesk.Functions;
 [JsonSerializable(typeof(FlexZendesk.Functions.Admin.ReplayReport))]
 [JsonSerializable(typeof(FlexZendesk.Functions.Flex.TaskSelected))]
 [JsonSerializable(typeof(HealthReport))]
-[JsonSerializable(typeof(FlexZendesk.Functions.Queues.InvocationResult))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class AppJsonContext : JsonSerializerContext;

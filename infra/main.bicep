@@ -1,4 +1,4 @@
-// FlexZendesk in one resource group: a Linux function app running the custom handler (Flex Consumption, or Elastic
+// FlexZendesk in one resource group: a Linux function app running the .NET 10 isolated worker (Flex Consumption, or Elastic
 // Premium), its storage (queues, tables, payload blobs, deployment container), Application Insights on a Log
 // Analytics workspace with the FlexZendesk workbook and alerts, and a Key Vault holding every secret, read by the
 // app through Key Vault references with its user-assigned managed identity. Validated in CI: scripts/validate-infra.
@@ -256,7 +256,7 @@ var appSettings = union({
   Flex__PluginKey: empty(flexPluginKey) ? '' : vaultRef(vault.properties.vaultUri, pluginSecret.name)
 }, flex ? {} : {
   FUNCTIONS_EXTENSION_VERSION: '~4'
-  FUNCTIONS_WORKER_RUNTIME: 'custom'
+  FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
   WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: vaultRef(vault.properties.vaultUri, storageSecret.name)
   WEBSITE_CONTENTSHARE: contentShare
   // The share is created above; the platform cannot validate it through a Key Vault reference.
@@ -280,6 +280,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // Premium names the stack here; Flex Consumption names it in functionAppConfig.runtime.
+      linuxFxVersion: flex ? null : 'DOTNET-ISOLATED|10.0'
     }
     functionAppConfig: flex ? {
       deployment: {
@@ -289,7 +291,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identity.id }
         }
       }
-      runtime: { name: 'custom', version: '1.0' }
+      runtime: { name: 'dotnet-isolated', version: '10.0' }
       scaleAndConcurrency: { maximumInstanceCount: maximumInstanceCount, instanceMemoryMB: instanceMemoryMB }
     } : null
   }

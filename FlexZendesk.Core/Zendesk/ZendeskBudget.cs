@@ -8,22 +8,25 @@ namespace FlexZendesk.Core.Zendesk;
 /// Token buckets for Zendesk's limits, shared by every worker of this instance: the plan budget and the Update
 /// Ticket limit. Each refills at 93 % of its per-minute limit with a burst of 5 %, so no minute ever exceeds
 /// the limit (2 % is left for network jitter between our clock and Zendesk's) while sustained use stays at 93 %. Requests wait for tokens in arrival order; one that would wait
-/// more than 30 s fails as retryable with a Retry-After, and its message is rescheduled.
+/// more than half of <c>Zendesk:TimeoutSeconds</c> fails as retryable with a Retry-After, and its message is rescheduled.
 /// </summary>
 public sealed class ZendeskBudget : IDisposable
 {
-    // Requests queue first-come first-served for tokens; a retry would re-spend tokens on steps already done.
-    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+    private readonly TimeSpan _maxWait;
     private readonly TokenBucketRateLimiter _requests;
     private readonly TokenBucketRateLimiter _updates;
 
     public ZendeskBudget(IOptions<ZendeskOptions> options)
     {
+        // Requests queue first-come first-served for tokens; a retry would re-spend tokens on steps already done. The
+        // wait runs inside the call's Zendesk:TimeoutSeconds, so it ends at half of it: a spent budget then reschedules
+        // the message (no delivery spent) instead of timing out as "no answer" (a delivery spent, then poison).
+        _maxWait = TimeSpan.FromSeconds(Math.Max(1, options.Value.TimeoutSeconds / 2.0));
         _requests = Bucket(options.Value.RequestsPerMinute);
         _updates = Bucket(options.Value.TicketUpdatesPerMinute);
     }
 
-    /// <summary>Takes a token for one request (and one update token for ticket updates), waiting at most 30 s.</summary>
+    /// <summary>Takes a token for one request (and one update token for ticket updates), waiting at most half of Zendesk:TimeoutSeconds.</summary>
     public async Task AcquireAsync(bool ticketUpdate, CancellationToken cancellationToken)
     {
         await TakeAsync(_requests, "Zendesk:RequestsPerMinute", cancellationToken);
@@ -39,10 +42,10 @@ public sealed class ZendeskBudget : IDisposable
         _updates.Dispose();
     }
 
-    private static async Task TakeAsync(TokenBucketRateLimiter bucket, string limit, CancellationToken cancellationToken)
+    private async Task TakeAsync(TokenBucketRateLimiter bucket, string limit, CancellationToken cancellationToken)
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(MaxWait);
+        wait.CancelAfter(_maxWait);
         try
         {
             using var lease = await bucket.AcquireAsync(1, wait.Token);

@@ -3,15 +3,15 @@ namespace FlexZendesk.Functions.Hosting;
 public static class LoggingDefaults
 {
     /// <summary>
-    /// Per-request framework logs are noise at Information, and the Functions host starts us in the function app
-    /// root where no appsettings.json is, so the defaults live here. Logging:LogLevel settings still override.
+    /// Per-request framework logs are noise at Information, and neither host brings an appsettings.json, so the
+    /// defaults live here. Logging:LogLevel settings still override.
     /// </summary>
-    public static WebApplicationBuilder UseFlexZendeskLogging(this WebApplicationBuilder builder)
+    public static ILoggingBuilder AddFlexZendeskLogging(this ILoggingBuilder logging, IConfiguration configuration)
     {
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Azure", LogLevel.Warning);
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        return builder;
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Azure", LogLevel.Warning);
+        logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        logging.AddConfiguration(configuration.GetSection("Logging"));
+        return logging;
     }
 }

@@ -12,7 +12,7 @@ namespace FlexZendesk.Functions.Hosting;
 
 public static class ProcessingRegistration
 {
-    /// <summary>The queue side: Zendesk and Twilio clients, the ledger, the processor, and the standalone listener.</summary>
+    /// <summary>The queue side: Zendesk and Twilio clients, the ledger and the processor.</summary>
     public static IServiceCollection AddFlexZendeskProcessing(this IServiceCollection services)
     {
         services.AddTransient<ZendeskAuthHandler>();
@@ -45,8 +45,6 @@ public static class ProcessingRegistration
         services.AddSingleton<StudioTicketRequests>();
         services.AddSingleton<FlexEventProcessor>();
         services.AddSingleton<FlexMessageHandler>();
-        services.AddSingleton<RetryPolicy>();
-        services.AddHostedService<QueueListener>();
         return services;
     }
 }

@@ -4,7 +4,6 @@ using FlexZendesk.Core.Storage;
 using FlexZendesk.Core.Tickets;
 using FlexZendesk.Core.Twilio;
 using FlexZendesk.Core.Zendesk;
-using FlexZendesk.Functions.Queues;
 using FlexZendesk.Functions.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -34,13 +33,9 @@ public static class SettingsRegistration
         services.AddSingleton<IValidateOptions<NoteOptions>, NoteOptionsValidator>();
 
         services.AddOptions<FlexOptions>().BindConfiguration(FlexOptions.Section);
-        services.AddOptions<Admin.AdminOptions>().BindConfiguration(Admin.AdminOptions.Section);
 
         services.AddOptions<LedgerOptions>().BindConfiguration(LedgerOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();
-
-        services.AddOptions<ListenerOptions>().BindConfiguration(QueueOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ListenerOptions>, ListenerOptionsValidator>();
 
         services.AddOptions<StorageOptions>()
             .Configure<IConfiguration>((options, configuration) => options.ConnectionString = configuration[StorageOptions.Key] ?? "")

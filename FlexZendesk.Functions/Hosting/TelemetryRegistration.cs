@@ -1,6 +1,5 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using FlexZendesk.Core.Telemetry;
-using FlexZendesk.Functions.Queues;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -12,24 +11,22 @@ public static class TelemetryRegistration
     public const string ConnectionStringKey = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     /// <summary>
-    /// Counters and spans are always recorded (free without a listener) and invocation logs always go back to the host.
-    /// With <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> set, OpenTelemetry exports traces, metrics and logs to
+    /// Counters and spans are always recorded (free without a listener). With <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> set, OpenTelemetry exports traces, metrics and logs to
     /// Application Insights; without it no OpenTelemetry pipeline runs at all (local runs, tests, benchmarks).
     /// </summary>
-    public static WebApplicationBuilder UseFlexZendeskTelemetry(this WebApplicationBuilder builder)
+    public static IServiceCollection AddFlexZendeskTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         // The gauge's callback resolves the writer lazily, so start-up creates no storage client for it.
-        builder.Services.AddSingleton(sp => new FlexZendeskMetrics(
+        services.AddSingleton(sp => new FlexZendeskMetrics(
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             () => sp.GetRequiredService<Core.Queues.EventQueueWriter>().PoisonDepth()));
-        builder.Logging.AddProvider(new InvocationLogs());
-        var connectionString = builder.Configuration[ConnectionStringKey];
+        var connectionString = configuration[ConnectionStringKey];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            AddAzureMonitorExport(builder.Services, connectionString);
+            AddAzureMonitorExport(services, connectionString);
         }
 
-        return builder;
+        return services;
     }
 
     // A method of its own: compiling it loads the OpenTelemetry and exporter assemblies, which a start without a

@@ -8,8 +8,8 @@ using FlexZendesk.Core.Telemetry;
 namespace FlexZendesk.Functions.Queues;
 
 /// <summary>
-/// One queue message through the processor, for both the host invocation and the standalone listener. Its span
-/// continues the trace the envelope carries from ingress (linked to the host's invocation span, if any).
+/// One queue message through the processor, for the queue function under either host. Its span continues the
+/// trace the envelope carries from ingress (linked to the host's invocation span, if any).
 /// </summary>
 public sealed partial class FlexMessageHandler(FlexEventProcessor processor, FlexZendeskMetrics metrics, TimeProvider clock, ILogger<FlexMessageHandler> logger)
 {
@@ -25,7 +25,7 @@ public sealed partial class FlexMessageHandler(FlexEventProcessor processor, Fle
             var reason = $"not an event envelope ({ex.Message})";
             LogPoison(logger, messageId, reason);
             metrics.EventProcessed("", "invalid");
-            return new(HandlingStatus.Poison, reason, null, [$"Message {messageId} is {reason}; moved to the poison queue"]);
+            return new(HandlingStatus.Poison, reason, null);
         }
 
         using var activity = StartActivity(envelope, messageId, dequeueCount);
@@ -41,21 +41,21 @@ public sealed partial class FlexMessageHandler(FlexEventProcessor processor, Fle
             var outcome = await processor.ProcessAsync(envelope, cancellationToken);
             LogProcessed(logger, envelope.EventType, envelope.Id, outcome.Done, outcome.Detail);
             metrics.EventProcessed(envelope.EventType, "completed");
-            return new(HandlingStatus.Completed, outcome.Detail, null, [$"{envelope.EventType} {envelope.Id}: {outcome.Detail}"]);
+            return new(HandlingStatus.Completed, outcome.Detail, null);
         }
         catch (PermanentException ex)
         {
             LogPermanent(logger, envelope.EventType, envelope.Id, envelope.TaskSid, ex.Message);
             metrics.EventProcessed(envelope.EventType, "permanent");
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            return new(HandlingStatus.Completed, ex.Message, null, [$"{envelope.EventType} {envelope.Id}: permanent failure, not retried: {ex.Message}"]);
+            return new(HandlingStatus.Completed, ex.Message, null);
         }
         catch (RetryableException ex)
         {
             LogRetry(logger, envelope.EventType, envelope.Id, envelope.TaskSid, dequeueCount, ex.Message);
             metrics.EventProcessed(envelope.EventType, "retry");
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            return new(HandlingStatus.Retry, ex.Message, ex.RetryAfter, [$"{envelope.EventType} {envelope.Id}: will retry (delivery {dequeueCount}): {ex.Message}"]);
+            return new(HandlingStatus.Retry, ex.Message, ex.RetryAfter);
         }
     }
 

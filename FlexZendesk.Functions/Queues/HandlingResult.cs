@@ -12,5 +12,4 @@ public enum HandlingStatus
     Poison,
 }
 
-/// <param name="Logs">Lines for the Functions host's invocation log.</param>
-public sealed record HandlingResult(HandlingStatus Status, string Reason, TimeSpan? RetryAfter, IReadOnlyList<string> Logs);
+public sealed record HandlingResult(HandlingStatus Status, string Reason, TimeSpan? RetryAfter);

@@ -17,7 +17,7 @@ public sealed class HostingTests
         $"QueueEndpoint=http://127.0.0.1:{DeadQueue.Port}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{DeadBlob.Port}/devstoreaccount1;";
 
     [Test]
-    public async Task AnswersTheHostReadinessProbe()
+    public async Task AnswersTheReadinessProbe()
     {
         await using var app = new FunctionsApp();
         using var client = app.CreateClient();
@@ -90,36 +90,77 @@ public sealed class HostingTests
         Assert.That(message, Does.Not.Contain("c2VjcmV0LXN0b3JhZ2Uta2V5"));
     }
 
+    /// <summary>
+    /// The start contract operators and external checks rely on: <c>dotnet run --project FlexZendesk.Standalone -c
+    /// Release --no-build --no-launch-profile</c>, listening on <c>ASPNETCORE_URLS</c>, <c>GET /</c> below 500 once
+    /// ready, settings from environment variables with the documented keys.
+    /// </summary>
     [Test]
-    public async Task ListensOnTheCustomHandlerPortOnLoopback()
+    public async Task StandaloneStartsAsOperatorsStartItWithEnvironmentSettings()
     {
-        var port = FreePorts.Take(1)[0];
-        var start = HandlerProcess.StartInfo(Path.Combine(AppContext.BaseDirectory, "FlexZendesk.Functions"), port, AppContext.BaseDirectory);
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePorts.Take(1)[0]}";
+        var queue = "flex-events-" + Guid.NewGuid().ToString("N")[..12];
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        foreach (var argument in new[] { "run", "--project", "FlexZendesk.Standalone", "-c", "Release", "--no-build", "--no-launch-profile" })
+        {
+            start.ArgumentList.Add(argument);
+        }
 
-        var clock = Stopwatch.StartNew();
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["AzureWebJobsStorage"] = TestEnvironment.StorageConnectionString;
+        start.Environment["Twilio__AccountSid"] = FunctionsApp.AccountSid;
+        start.Environment["Twilio__AuthToken"] = FunctionsApp.AuthToken;
+        start.Environment["Twilio__WorkspaceSid"] = FunctionsApp.WorkspaceSid;
+        start.Environment["Twilio__WebhookBaseUrl"] = FunctionsApp.PublicBaseUrl;
+        start.Environment["Twilio__ApiBaseUrl"] = TestEnvironment.Sandbox.BaseUrl;
+        start.Environment["Zendesk__BaseUrl"] = TestEnvironment.Sandbox.BaseUrl;
+        start.Environment["Zendesk__Email"] = SandboxServer.ZendeskEmail;
+        start.Environment["Zendesk__ApiToken"] = SandboxServer.ZendeskToken;
+        start.Environment["Queues__EventsQueue"] = queue;
+        start.Environment["Queues__Listen"] = "false";
+
         using var process = Process.Start(start)!;
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data?.Split("Now listening on: ") is [_, var url])
+            {
+                listening.TrySetResult(new Uri(url.Trim()));
+            }
+        };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("the app exited:\n" + output));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
-            HttpResponseMessage? ready = null;
-            // The host polls GET / every 25 ms; do the same.
-            while (ready is null && clock.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
+            var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            using var http = new HttpClient { BaseAddress = address };
+            using var ready = await http.GetAsync(new Uri("/", UriKind.Relative));
+            var health = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/health", UriKind.Relative));
+            var signer = new TwilioSigner(FunctionsApp.AuthToken, FunctionsApp.PublicBaseUrl);
+            using var callback = await http.SendAsync(signer.Form("/api/taskrouter/events", TaskRouterSamples.Event("task.created")));
+            var waiting = new Azure.Storage.Queues.QueueClient(TestEnvironment.StorageConnectionString, queue);
+            Assert.Multiple(async () =>
             {
-                try
-                {
-                    ready = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
-                }
-                catch (HttpRequestException)
-                {
-                    await Task.Delay(25);
-                }
-            }
-
-            Assert.That(ready?.StatusCode, Is.EqualTo(HttpStatusCode.OK), "no answer on the custom handler port");
-            TestContext.Progress.WriteLine($"custom handler ready after {clock.ElapsedMilliseconds} ms (JIT, debug build)");
+                Assert.That((int)ready.StatusCode, Is.LessThan(500), "GET / answers once ready");
+                Assert.That(health.GetProperty("status").GetString(), Is.EqualTo("Healthy"));
+                Assert.That(health.GetProperty("queue").GetString(), Is.EqualTo(queue), "Queues__EventsQueue from the environment");
+                Assert.That(callback.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), "Twilio__AuthToken and Twilio__WebhookBaseUrl from the environment");
+                Assert.That((await waiting.GetPropertiesAsync()).Value.ApproximateMessagesCount, Is.EqualTo(1), "Queues__Listen=false: enqueued and left for another listener");
+            });
         }
         finally
         {

@@ -11,6 +11,9 @@ internal sealed class FlexScenario : IAsyncDisposable
 {
     public const string WorkspaceSid = FunctionsApp.WorkspaceSid;
 
+    /// <summary>host.json's queue settings, overridden the way the host allows: <c>AzureFunctionsJobHost__extensions__queues__…</c>.</summary>
+    public const string QueueTrigger = "AzureFunctionsJobHost:extensions:queues:";
+
     private readonly HttpClient _client;
     private int _eventNumber;
 
@@ -19,8 +22,8 @@ internal sealed class FlexScenario : IAsyncDisposable
         var settings = new Dictionary<string, string?>
         {
             ["Queues:Listen"] = "true",
-            ["Queues:VisibilityTimeoutSeconds"] = "0.5",
-            ["Queues:MaxPollingIntervalSeconds"] = "0.1",
+            [QueueTrigger + "visibilityTimeout"] = "00:00:00.5",
+            [QueueTrigger + "maxPollingInterval"] = "00:00:00.1",
             ["Ledger:ClaimTimeoutSeconds"] = "5",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())

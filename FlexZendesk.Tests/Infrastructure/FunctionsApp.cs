@@ -2,7 +2,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Queues;
-using FlexZendesk.Functions.Hosting;
+using FlexZendesk.Standalone;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace FlexZendesk.Tests.Infrastructure;
 
 /// <summary>
-/// The real app on Kestrel against the shared Azurite, with its own queue so fixtures do not see each other's
+/// The real functions, served by FlexZendesk.Standalone on Kestrel, against the shared Azurite, with its own queue so fixtures do not see each other's
 /// messages. The app binds 127.0.0.1:0 itself and the address is read after it started: no port is chosen in
 /// advance (nothing can take it first) and nothing rewrites the server's addresses while it starts (the
 /// WebApplicationFactory + UseKestrel race: "IServerAddressesFeature.Addresses cannot be modified after the
@@ -62,7 +62,7 @@ internal sealed class FunctionsApp : IDisposable, IAsyncDisposable
             _settings[key] = value;
         }
 
-        _app = FlexZendeskApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], Configure);
+        _app = StandaloneApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], Configure);
         try
         {
             _app.StartAsync().GetAwaiter().GetResult();

@@ -12,7 +12,7 @@ public sealed class ListenerTests
     [Test]
     public async Task FailingMessageIsRetriedThenPoisonedAfterMaxDequeueCount()
     {
-        await using var scenario = new FlexScenario(new Dictionary<string, string?> { ["Queues:MaxDequeueCount"] = "3" });
+        await using var scenario = new FlexScenario(new Dictionary<string, string?> { [FlexScenario.QueueTrigger + "maxDequeueCount"] = "3" });
         await Remote.PostControlAsync("/_sandbox/faults", new { api = "zendesk", mode = "status", status = 500 });
         var taskSid = NewTaskSid();
         await scenario.SendAsync("reservation.accepted", taskSid, Attributes(new { from = "+14155550500" }));

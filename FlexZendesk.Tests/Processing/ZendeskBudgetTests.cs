@@ -15,7 +15,7 @@ public sealed class ZendeskBudgetTests
     [Test]
     public async Task BurstIsAllowedThenTheBucketRefusesWithRetryAfter()
     {
-        // 1 per minute: a burst of 1, the next token 64.5 s later, beyond the 30 s a request may wait.
+        // 1 per minute: a burst of 1, the next token 64.5 s later, beyond the 5 s a request may wait (half the 10 s timeout).
         using var budget = new ZendeskBudget(Options.Create(new ZendeskOptions { RequestsPerMinute = 1, TicketUpdatesPerMinute = 1 }));
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 5).Select(async _ =>
         {
@@ -42,7 +42,7 @@ public sealed class ZendeskBudgetTests
     public async Task A429IsRescheduledWithoutSpendingADelivery()
     {
         // One delivery allowed: if the 429 burned it, the message would be poisoned.
-        await using var scenario = new FlexScenario(new Dictionary<string, string?> { ["Queues:MaxDequeueCount"] = "1" });
+        await using var scenario = new FlexScenario(new Dictionary<string, string?> { [FlexScenario.QueueTrigger + "maxDequeueCount"] = "1" });
         await Remote.PostControlAsync("/_sandbox/faults", new { api = "zendesk", mode = "status", status = 429, retry_after_seconds = 1, count = 1 });
         var taskSid = NewTaskSid();
         var attributes = Attributes(new { from = "+14155550800" });

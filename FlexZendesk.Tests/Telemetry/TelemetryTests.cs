@@ -136,40 +136,6 @@ public sealed class TelemetryTests
     }
 
     [Test]
-    public async Task UnderTheFunctionsHostProcessingContinuesTheCallbacksTraceAndLinksTheInvocation()
-    {
-        var spans = new List<Activity>();
-        await Remote.ResetAsync();
-        using var app = new FunctionsApp(services: Telemetry(spans, []));
-        using var client = app.CreateClient();
-        var taskSid = NewTaskSid();
-        var fields = TaskRouterSamples.Event("task.completed", "EV" + Guid.NewGuid().ToString("N"), Attributes(new { from = "+14155550190" }))
-            .Select(f => f.Key == "TaskSid" ? new KeyValuePair<string, string>(f.Key, taskSid) : f).ToList();
-        using (var callback = await client.SendAsync(app.Signer.Form("/api/taskrouter/events", fields)))
-        {
-            Assert.That((int)callback.StatusCode, Is.EqualTo(204));
-        }
-
-        var message = (await app.Queue.ReceiveMessageAsync()).Value;
-        var invocation = $$$"""{"Data":{"msg":{{{System.Text.Json.JsonSerializer.Serialize(message.Body.ToString())}}}},"Metadata":{"DequeueCount":"1","Id":"{{{message.MessageId}}}"}}""";
-        using (var reply = await client.PostAsync(new Uri("/ProcessFlexEvent", UriKind.Relative), new StringContent(invocation, Encoding.UTF8, "application/json")))
-        {
-            Assert.That((int)reply.StatusCode, Is.EqualTo(200));
-        }
-
-        Flush(app.Services);
-        var process = Single(spans, s => s.DisplayName == "process task.completed");
-        var ingress = Single(spans, s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("url.path"), "/api/taskrouter/events"));
-        var host = Single(spans, s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("url.path"), "/ProcessFlexEvent"));
-        Assert.Multiple(() =>
-        {
-            Assert.That(process.TraceId, Is.EqualTo(ingress.TraceId), "the envelope carried the callback's trace");
-            Assert.That(process.Links.Select(l => l.Context.SpanId), Is.EqualTo(new[] { host.SpanId }), "linked to the host's invocation");
-            Assert.That(spans.Where(s => s.ParentSpanId == process.SpanId).Select(Url), Has.Some.Contains("/api/v2/tickets"));
-        });
-    }
-
-    [Test]
     public async Task WithAConnectionStringTracesMetricsAndLogsReachApplicationInsights()
     {
         // The sandbox stands in for the ingestion endpoint: this is the production wiring, exporter included.

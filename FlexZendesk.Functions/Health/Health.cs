@@ -1,0 +1,39 @@
+using System.Reflection;
+using Azure;
+using FlexZendesk.Core.Queues;
+using FlexZendesk.Core.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+
+namespace FlexZendesk.Functions.Health;
+
+/// <summary><c>GET /api/health</c>: the version and whether Azure Storage answers.</summary>
+public sealed partial class Health(StorageClients storage, IOptions<QueueOptions> queues, ILogger<Health> logger)
+{
+    private static readonly string Version =
+        typeof(Health).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    [Function(nameof(Health))]
+    public async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var name = queues.Value.EventsQueue;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            var exists = await storage.Queues.GetQueueClient(name).ExistsAsync(timeout.Token);
+            return TypedResults.Ok(new HealthReport("Healthy", Version, "reachable", name, exists.Value));
+        }
+        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException or OperationCanceledException)
+        {
+            LogUnreachable(logger, ex.GetType().Name, (ex as RequestFailedException)?.ErrorCode);
+            return TypedResults.Json(new HealthReport("Unhealthy", Version, "unreachable", name, null), AppJsonContext.Default.HealthReport, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Health check: Azure Storage unreachable ({ErrorType}, {ErrorCode})")]
+    private static partial void LogUnreachable(ILogger logger, string errorType, string? errorCode);
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Zendesk;
+using FlexZendesk.Functions.Webhooks;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
+
+namespace FlexZendesk.Functions.Studio;
+
+/// <summary>
+/// <c>GET|POST /api/studio/tickets/lookup</c>: does the ticket number a caller typed exist? Answers within about
+/// 2 s, always 200 with a JSON object, so the IVR can re-prompt instead of failing.
+/// </summary>
+public sealed partial class StudioTicketLookup(IZendeskApi zendesk, ILogger<StudioTicketLookup> logger)
+{
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
+    private static readonly string[] NumberParameters = ["ticket", "ticketId", "zd_ticket_id", "Digits"];
+
+    [Function(nameof(StudioTicketLookup))]
+    [TwilioSigned]
+    public async Task<Ok<TicketLookup>> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "studio/tickets/lookup")] HttpRequest request)
+    {
+        var http = request.HttpContext;
+        var parameters = http.Features.GetRequiredFeature<WebhookPayload>().Parameters;
+        var typed = NumberParameters.Select(name => parameters.FirstOrDefault(p => p.Key == name).Value).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+        if (!long.TryParse(typed?.Trim().TrimEnd('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
+        {
+            return TypedResults.Ok(new TicketLookup(false, null, null, "invalid"));
+        }
+
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        budget.CancelAfter(Budget);
+        try
+        {
+            var response = await ApiCall.SendAsync(() => zendesk.GetTicketAsync(id, budget.Token), "Zendesk show ticket", CancellationToken.None);
+            if ((int?)response.StatusCode == 404)
+            {
+                return TypedResults.Ok(new TicketLookup(false, id, null, "not_found"));
+            }
+
+            var ticket = response.IsSuccessStatusCode ? response.Content!.Ticket : throw ApiCall.Failure(response, "Zendesk show ticket");
+            return TypedResults.Ok(ticket.Status == "closed"
+                ? new TicketLookup(false, id, ticket.Status, "closed")
+                : new TicketLookup(true, id, ticket.Status, null));
+        }
+        catch (Exception ex) when (ex is RetryableException or PermanentException)
+        {
+            LogUnavailable(logger, id, ex.Message);
+            return TypedResults.Ok(new TicketLookup(false, id, null, "unavailable"));
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Studio lookup of ticket {TicketId} answered 'unavailable': {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, long ticketId, string reason);
+}

@@ -1,0 +1,207 @@
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using FlexZendesk.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FlexZendesk.Standalone;
+
+/// <summary>
+/// Feeds every queue-triggered function with the trigger's semantics, its numbers from host.json
+/// (<see cref="QueueTriggerOptions"/>): messages in parallel, a new batch once in-flight work falls to
+/// <c>newBatchThreshold</c>, polls backing off to <c>maxPollingInterval</c> while empty; a function that returns
+/// completes its message, one that throws makes it visible again after <c>visibilityTimeout</c>, and after
+/// <c>maxDequeueCount</c> deliveries the message moves, as it was, to <c>&lt;queue&gt;-poison</c>. Shutdown lets
+/// in-flight messages finish. <c>Queues:Listen=false</c> turns it off (another instance, or the host, listens).
+/// </summary>
+public sealed partial class QueueListener(
+    IServiceProvider services,
+    StorageClients storage,
+    IConfiguration configuration,
+    IOptions<QueueTriggerOptions> options,
+    ILogger<QueueListener> logger) : BackgroundService
+{
+    // Long enough for one message's work; a crash makes the message visible again after it.
+    private static readonly TimeSpan ProcessingLease = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(50);
+
+    public bool Enabled => configuration.GetValue<bool?>("Queues:Listen") ?? true;
+
+    /// <summary>Checks every queue function can be served before the app reports started.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var function in FunctionCatalog.Queues)
+        {
+            FunctionInvoker.EnsureBindable(function.Name, function.Method, p =>
+                p.ParameterType == typeof(QueueMessage) || p.ParameterType == typeof(string) || p.ParameterType == typeof(BinaryData) || p.ParameterType == typeof(CancellationToken));
+            _ = QueueName(function, configuration);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (Enabled)
+        {
+            await Task.WhenAll(FunctionCatalog.Queues.Select(function => ListenAsync(function, stoppingToken)));
+        }
+    }
+
+    /// <summary>The queue a trigger names, <c>%setting%</c> resolved from configuration as the host resolves it.</summary>
+    public static string QueueName(QueueFunction function, IConfiguration configuration)
+    {
+        var name = function.Trigger.QueueName;
+        return name.Length > 2 && name[0] == '%' && name[^1] == '%'
+            ? configuration[name[1..^1]] is { Length: > 0 } value ? value : throw new InvalidOperationException($"Function {function.Name}: setting {name[1..^1]} (its queue name) is not set.")
+            : name;
+    }
+
+    private async Task ListenAsync(QueueFunction function, CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var queue = Client(function, QueueName(function, configuration));
+        var poison = Client(function, queue.Name + "-poison");
+        var threshold = settings.NewBatchThreshold ?? Math.Max(1, settings.BatchSize / 2);
+        var inFlight = new List<Task>();
+        var idle = FirstPoll;
+        LogStarted(logger, function.Name, queue.Name);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            inFlight.RemoveAll(task => task.IsCompleted);
+            if (inFlight.Count > threshold)
+            {
+                await Task.WhenAny(inFlight);
+                continue;
+            }
+
+            var batch = await ReceiveAsync(queue, settings.BatchSize, stoppingToken);
+            if (batch.Length > 0)
+            {
+                idle = FirstPoll;
+                inFlight.AddRange(batch.Select(message => HandleAsync(function, queue, poison, message)));
+                continue;
+            }
+
+            idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, settings.MaxPollingInterval.Ticks));
+            try
+            {
+                await Task.Delay(idle, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        // In-flight work is not cancelled by shutdown: it finishes, then the listener ends.
+        await Task.WhenAll(inFlight);
+        LogStopped(logger, function.Name, queue.Name);
+    }
+
+    private QueueClient Client(QueueFunction function, string name) =>
+        function.Trigger.Connection is null or StorageOptions.Key
+            ? (options.Value.MessageEncoding == "none"
+                ? new QueueServiceClient(storage.ConnectionString).GetQueueClient(name)
+                : storage.Queues.GetQueueClient(name))
+            : throw new InvalidOperationException($"Function {function.Name}: only the {StorageOptions.Key} connection is served without a host.");
+
+    private async Task<QueueMessage[]> ReceiveAsync(QueueClient queue, int batchSize, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await queue.ReceiveMessagesAsync(batchSize, ProcessingLease, stoppingToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            await CreateAsync(queue, stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Storage slow or away: keep polling; the listener must outlive any outage.
+            LogReceiveFailed(logger, queue.Name, ex.GetType().Name);
+        }
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+
+        return [];
+    }
+
+    private async Task CreateAsync(QueueClient queue, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogReceiveFailed(logger, queue.Name, ex.GetType().Name);
+        }
+    }
+
+    private async Task HandleAsync(QueueFunction function, QueueClient queue, QueueClient poison, QueueMessage message)
+    {
+        Exception? failure = null;
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            await FunctionInvoker.InvokeAsync(function.Method, scope.ServiceProvider, p => Bind(p, message));
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            LogFailed(logger, function.Name, message.MessageId, message.DequeueCount, ex.Message);
+        }
+
+        try
+        {
+            if (failure is null)
+            {
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+            else if (message.DequeueCount >= options.Value.MaxDequeueCount)
+            {
+                await poison.CreateIfNotExistsAsync();
+                await poison.SendMessageAsync(message.Body);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                LogPoisoned(logger, message.MessageId, message.DequeueCount, poison.Name, failure.Message);
+            }
+            else
+            {
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.Value.VisibilityTimeout);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Whatever failed (storage timeouts surface as AggregateException after the SDK's retries), the message
+            // stays on the queue and comes back after its lease: at least once, never lost.
+            LogSettleFailed(logger, message.MessageId, ex.GetType().Name);
+        }
+    }
+
+    private static object? Bind(System.Reflection.ParameterInfo parameter, QueueMessage message) =>
+        parameter.ParameterType == typeof(QueueMessage) ? message
+        : parameter.ParameterType == typeof(string) ? message.Body.ToString()
+        : parameter.ParameterType == typeof(BinaryData) ? message.Body
+        : CancellationToken.None;
+
+    [LoggerMessage(LogLevel.Information, "Function {Function} listening to queue {Queue} (no Functions host)")]
+    private static partial void LogStarted(ILogger logger, string function, string queue);
+
+    [LoggerMessage(LogLevel.Information, "Function {Function} stopped listening to queue {Queue}; in-flight messages finished")]
+    private static partial void LogStopped(ILogger logger, string function, string queue);
+
+    [LoggerMessage(LogLevel.Warning, "Could not receive from the queue {Queue} ({ErrorType}); retrying")]
+    private static partial void LogReceiveFailed(ILogger logger, string queue, string errorType);
+
+    [LoggerMessage(LogLevel.Warning, "Function {Function} failed on message {MessageId} (delivery {DequeueCount}): {Reason}")]
+    private static partial void LogFailed(ILogger logger, string function, string messageId, long dequeueCount, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Moved message {MessageId} to {PoisonQueue} after {DequeueCount} deliveries: {Reason}")]
+    private static partial void LogPoisoned(ILogger logger, string messageId, long dequeueCount, string poisonQueue, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Could not settle message {MessageId} ({ErrorType}); it will be delivered again")]
+    private static partial void LogSettleFailed(ILogger logger, string messageId, string errorType);
+}
