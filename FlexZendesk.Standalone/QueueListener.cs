@@ -101,9 +101,7 @@ public sealed partial class QueueListener(
 
     private QueueClient Client(QueueFunction function, string name) =>
         function.Trigger.Connection is null or StorageOptions.Key
-            ? (options.Value.MessageEncoding == "none"
-                ? new QueueServiceClient(storage.ConnectionString).GetQueueClient(name)
-                : storage.Queues.GetQueueClient(name))
+            ? storage.QueuesEncoded(options.Value.MessageEncoding == "none" ? QueueMessageEncoding.None : QueueMessageEncoding.Base64).GetQueueClient(name)
             : throw new InvalidOperationException($"Function {function.Name}: only the {StorageOptions.Key} connection is served without a host.");
 
     private async Task<QueueMessage[]> ReceiveAsync(QueueClient queue, int batchSize, CancellationToken stoppingToken)

@@ -78,6 +78,8 @@ var eventsQueue = 'flex-events'
 var contentShare = toLower(take(appName, 50))
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: 'log-${appName}'
@@ -110,8 +112,9 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     allowBlobPublicAccess: false
-    // The app and the Functions host read AzureWebJobsStorage as a connection string (kept in Key Vault).
-    allowSharedKeyAccess: true
+    // Flex Consumption: the host and the app reach storage with the managed identity (AzureWebJobsStorage__accountName),
+    // so no key is accepted. Elastic Premium keeps keys: its Azure Files content share only takes a connection string.
+    allowSharedKeyAccess: !flex
   }
 }
 
@@ -191,7 +194,7 @@ resource zendeskSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: zendeskApiToken }
 }
 
-resource storageSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource storageSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!flex) {
   parent: vault
   name: 'StorageConnectionString'
   properties: {
@@ -225,6 +228,27 @@ resource packageReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// The queue trigger, the ledger and the requester cache, through the identity (the host's leases use blobs: above).
+resource queueWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, storageQueueDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributor)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource tableWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, storageTableDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${appName}'
   location: location
@@ -243,7 +267,6 @@ var publicBaseUrl = empty(webhookBaseUrl) ? 'https://${app.properties.defaultHos
 
 // The README Configure table; `settings` overrides any of these.
 var appSettings = union({
-  AzureWebJobsStorage: vaultRef(vault.properties.vaultUri, storageSecret.name)
   APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
   Twilio__AccountSid: twilioAccountSid
   Twilio__AuthToken: vaultRef(vault.properties.vaultUri, twilioSecret.name)
@@ -254,10 +277,16 @@ var appSettings = union({
   Zendesk__ApiToken: vaultRef(vault.properties.vaultUri, zendeskSecret.name)
   Queues__EventsQueue: eventsQueue
   Flex__PluginKey: empty(flexPluginKey) ? '' : vaultRef(vault.properties.vaultUri, pluginSecret.name)
-}, flex ? {} : {
+}, flex ? {
+  // Identity-based, as the host reads it; the app builds its queue, table and blob clients the same way.
+  AzureWebJobsStorage__accountName: storage.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identity.properties.clientId
+} : {
+  AzureWebJobsStorage: vaultRef(vault.properties.vaultUri, 'StorageConnectionString')
   FUNCTIONS_EXTENSION_VERSION: '~4'
   FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
-  WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: vaultRef(vault.properties.vaultUri, storageSecret.name)
+  WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: vaultRef(vault.properties.vaultUri, 'StorageConnectionString')
   WEBSITE_CONTENTSHARE: contentShare
   // The share is created above; the platform cannot validate it through a Key Vault reference.
   WEBSITE_SKIP_CONTENTSHARE_VALIDATION: '1'
@@ -295,7 +324,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: { maximumInstanceCount: maximumInstanceCount, instanceMemoryMB: instanceMemoryMB }
     } : null
   }
-  dependsOn: [vaultReader, packageReader, twilioSecret, zendeskSecret, storageSecret, pluginSecret, share, eventQueues, ledgerTables, packageContainer, payloadContainer]
+  dependsOn: [vaultReader, packageReader, queueWriter, tableWriter, twilioSecret, zendeskSecret, storageSecret, pluginSecret, share, eventQueues, ledgerTables, packageContainer, payloadContainer]
 }
 
 resource appConfig 'Microsoft.Web/sites/config@2024-04-01' = {

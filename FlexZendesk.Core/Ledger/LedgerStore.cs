@@ -9,7 +9,7 @@ namespace FlexZendesk.Core.Ledger;
 /// <summary>Reads and writes task ledgers; a write loses (returns false) when another worker wrote first.</summary>
 public sealed class LedgerStore(StorageClients storage, IOptions<LedgerOptions> options)
 {
-    private readonly Lazy<TableClient> _table = new(() => new TableServiceClient(storage.ConnectionString).GetTableClient(options.Value.TablePrefix + "Tasks"));
+    private readonly Lazy<TableClient> _table = new(() => storage.Tables.GetTableClient(options.Value.TablePrefix + "Tasks"));
 
     public async Task<TaskLedger> LoadAsync(string taskSid, CancellationToken cancellationToken)
     {

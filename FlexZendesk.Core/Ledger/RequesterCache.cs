@@ -7,7 +7,7 @@ namespace FlexZendesk.Core.Ledger;
 /// <summary>Phone/email → Zendesk user id, shared by all tasks, so a known caller costs no user search.</summary>
 public sealed class RequesterCache(StorageClients storage, IOptions<LedgerOptions> options)
 {
-    private readonly Lazy<TableClient> _table = new(() => new TableServiceClient(storage.ConnectionString).GetTableClient(options.Value.TablePrefix + "Requesters"));
+    private readonly Lazy<TableClient> _table = new(() => storage.Tables.GetTableClient(options.Value.TablePrefix + "Requesters"));
 
     public async Task<long?> FindAsync(string kind, string value, CancellationToken cancellationToken)
     {

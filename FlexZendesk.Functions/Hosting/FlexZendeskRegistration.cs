@@ -7,9 +7,10 @@ namespace FlexZendesk.Functions.Hosting;
 public static class FlexZendeskRegistration
 {
     /// <summary>Everything the functions need, for the Functions host's worker and for the no-host runner alike.</summary>
-    public static IServiceCollection AddFlexZendesk(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="telemetry">Host-specific additions to the OpenTelemetry export (used only when it is on).</param>
+    public static IServiceCollection AddFlexZendesk(this IServiceCollection services, IConfiguration configuration, Action<OpenTelemetry.IOpenTelemetryBuilder>? telemetry = null)
     {
-        services.AddFlexZendeskTelemetry(configuration);
+        services.AddFlexZendeskTelemetry(configuration, telemetry);
         services.AddFlexZendeskSettings();
         services.AddFlexZendeskIngress();
         services.AddFlexZendeskProcessing();

@@ -38,7 +38,7 @@ public static class SettingsRegistration
         services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();
 
         services.AddOptions<StorageOptions>()
-            .Configure<IConfiguration>((options, configuration) => options.ConnectionString = configuration[StorageOptions.Key] ?? "")
+            .Configure<IConfiguration>(StorageOptions.Bind)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 

@@ -1,5 +1,6 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using FlexZendesk.Core.Telemetry;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -14,7 +15,8 @@ public static class TelemetryRegistration
     /// Counters and spans are always recorded (free without a listener). With <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> set, OpenTelemetry exports traces, metrics and logs to
     /// Application Insights; without it no OpenTelemetry pipeline runs at all (local runs, tests, benchmarks).
     /// </summary>
-    public static IServiceCollection AddFlexZendeskTelemetry(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="host">Host-specific additions to the export pipeline (the worker's Functions defaults).</param>
+    public static IServiceCollection AddFlexZendeskTelemetry(this IServiceCollection services, IConfiguration configuration, Action<IOpenTelemetryBuilder>? host = null)
     {
         // The gauge's callback resolves the writer lazily, so start-up creates no storage client for it.
         services.AddSingleton(sp => new FlexZendeskMetrics(
@@ -23,7 +25,7 @@ public static class TelemetryRegistration
         var connectionString = configuration[ConnectionStringKey];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            AddAzureMonitorExport(services, connectionString);
+            AddAzureMonitorExport(services, connectionString, host);
         }
 
         return services;
@@ -32,9 +34,11 @@ public static class TelemetryRegistration
     // A method of its own: compiling it loads the OpenTelemetry and exporter assemblies, which a start without a
     // connection string should not pay for (measured with scripts/bench-start; docs/benchmarks.md).
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void AddAzureMonitorExport(IServiceCollection services, string connectionString)
+    private static void AddAzureMonitorExport(IServiceCollection services, string connectionString, Action<IOpenTelemetryBuilder>? host)
     {
-        services.AddOpenTelemetry()
+        var telemetry = services.AddOpenTelemetry();
+        host?.Invoke(telemetry);
+        telemetry
             .ConfigureResource(resource => resource.AddService(FlexTelemetry.Name, serviceVersion: typeof(TelemetryRegistration).Assembly.GetName().Version?.ToString()))
             .WithTracing(tracing => tracing.AddFlexZendeskInstrumentation())
             .WithMetrics(metrics => metrics.AddFlexZendeskInstrumentation())
