@@ -66,7 +66,7 @@ internal static class Demo
         foreach (var comment in ticket["comments"]!.AsArray())
         {
             Console.WriteLine($"  --- {((bool?)comment?["public"] == true ? "public comment" : "internal note")} ---");
-            foreach (var line in ((string?)comment?["body"] ?? "").Split('\n').Where(l => !l.StartsWith(' ') && !l.StartsWith('{') && !l.StartsWith('}')))
+            foreach (var line in Compact((string?)comment?["body"] ?? ""))
             {
                 Console.WriteLine("  " + line);
             }
@@ -76,5 +76,26 @@ internal static class Demo
         var zendeskCalls = state["requests"]!.AsArray().Count(r => (string?)r?["api"] == "zendesk");
         Console.WriteLine($"Zendesk calls for this task: {zendeskCalls}");
         Console.WriteLine("Demo complete.");
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The note's lines, its indented attributes block shown on one line (the note in Zendesk keeps it indented).</summary>
+    private static IEnumerable<string> Compact(string body)
+    {
+        var lines = body.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i] == "Attributes:" && i + 1 < lines.Length && lines[i + 1].StartsWith('{'))
+            {
+                var end = Array.FindIndex(lines, i + 1, l => l.StartsWith('}'));
+                var block = string.Join('\n', lines[(i + 1)..((end < 0 ? lines.Length - 1 : end) + 1)]);
+                yield return "Attributes: " + (JsonNode.Parse(block)?.ToJsonString(Readable) ?? block);
+                i = end < 0 ? lines.Length : end;
+                continue;
+            }
+
+            yield return lines[i];
+        }
     }
 }

@@ -23,6 +23,11 @@ public sealed partial class TicketResolver(
     FlexZendeskMetrics metrics,
     ILogger<TicketResolver> logger)
 {
+    /// <summary>
+    /// The task's ticket, resolved once per task whatever the concurrency: the worker that claims the task in the
+    /// ledger does every Zendesk read and write of the resolution (checking a <c>zd_ticket_id</c>, finding or creating
+    /// the requester, creating the ticket); concurrent events of the task wait for its result instead of repeating them.
+    /// </summary>
     /// <param name="firstNote">The note of the current stage, carried in a new ticket's first comment (then logged at once).</param>
     public async Task<TaskLedger> EnsureAsync(TaskLedger ledger, TaskContext task, string? stage, Func<Task<string>>? firstNote, string owner, CancellationToken cancellationToken)
     {
@@ -35,14 +40,28 @@ public sealed partial class TicketResolver(
                 return ledger;
             }
 
-            if (ledger.TicketClaim is { } claim && ledger.PendingTicketBody is not null)
+            if (ledger.TicketClaim is not { } claim)
             {
-                if (claim.Owner != owner && !claim.IsStale(clock.GetUtcNow(), timeout))
+                if (task.RequestedTicketId is null && !options.Value.CreateTickets)
                 {
-                    ledger = await LedgerWait.UntilAsync(store, task.TaskSid, l => l.TicketId is not null || l.TicketClaim is null, clock, "Ticket creation", cancellationToken);
-                    continue;
+                    LogNotCreating(logger, task.TaskSid);
+                    return ledger;
                 }
 
+                // Claim first, then call Zendesk: a concurrent event of this task waits for the result instead.
+                ledger.TicketClaim = new Claim(owner, clock.GetUtcNow());
+                ledger = await SaveOrReloadAsync(ledger, task.TaskSid, cancellationToken);
+                continue;
+            }
+
+            if (claim.Owner != owner && !claim.IsStale(clock.GetUtcNow(), timeout))
+            {
+                ledger = await LedgerWait.UntilAsync(store, task.TaskSid, l => l.TicketId is not null || l.TicketClaim is null || l.TicketClaim.IsStale(clock.GetUtcNow(), timeout), clock, "Ticket resolution", cancellationToken);
+                continue;
+            }
+
+            if (ledger.PendingTicketBody is not null)
+            {
                 try
                 {
                     return await CreateAsync(ledger, task, cancellationToken);
@@ -56,25 +75,47 @@ public sealed partial class TicketResolver(
                 }
             }
 
+            if (claim.Owner != owner)
+            {
+                // Its worker died before writing anything: take the claim over.
+                ledger.TicketClaim = new Claim(owner, clock.GetUtcNow());
+                ledger = await SaveOrReloadAsync(ledger, task.TaskSid, cancellationToken);
+                continue;
+            }
+
+            ledger = await ResolveUnderClaimAsync(ledger, task, stage, firstNote, trustCache, cancellationToken);
+            if (ledger.TicketClaim is null && ledger.TicketId is null)
+            {
+                return ledger;
+            }
+        }
+
+        throw new RetryableException("The task ledger kept changing while resolving its ticket");
+    }
+
+    /// <summary>
+    /// Holding the claim: the caller's ticket if usable (done), or nothing when creation is off (claim released), or
+    /// the new ticket's exact body stored for <see cref="CreateAsync"/>. A failure releases the claim at once, so the
+    /// next delivery resolves afresh instead of waiting out the claim timeout.
+    /// </summary>
+    private async Task<TaskLedger> ResolveUnderClaimAsync(TaskLedger ledger, TaskContext task, string? stage, Func<Task<string>>? firstNote, bool trustCache, CancellationToken cancellationToken)
+    {
+        try
+        {
             if (task.RequestedTicketId is { } requested && await ExistingAsync(requested, cancellationToken) is { } existing)
             {
                 ledger.TicketId = existing.Id;
                 ledger.TicketSource = "existing";
                 ledger.RequesterId = existing.RequesterId;
                 ledger.PendingTags = string.Join(',', Tags(task).Except(existing.Tags ?? []));
-                if (await store.TrySaveAsync(ledger, cancellationToken))
-                {
-                    return ledger;
-                }
-
-                ledger = await store.LoadAsync(task.TaskSid, cancellationToken);
-                continue;
+                ledger.TicketClaim = null;
+                return await SaveOrReloadAsync(ledger, task.TaskSid, cancellationToken);
             }
 
             if (!options.Value.CreateTickets)
             {
                 LogNotCreating(logger, task.TaskSid);
-                return ledger;
+                return await store.UpdateAsync(ledger, l => l.TicketClaim = null, cancellationToken);
             }
 
             var requester = await requesters.ResolveAsync(task, trustCache, cancellationToken);
@@ -88,17 +129,18 @@ public sealed partial class TicketResolver(
                 ExternalId: task.TaskSid));
             ledger.PendingTicketBody = JsonSerializer.Serialize(body, ZendeskJsonContext.Default.ZendeskNewTicketBody);
             ledger.PendingTicketStage = note is null ? null : stage;
-            ledger.TicketClaim = new Claim(owner, clock.GetUtcNow());
-            if (await store.TrySaveAsync(ledger, cancellationToken))
-            {
-                continue;
-            }
-
-            ledger = await store.LoadAsync(task.TaskSid, cancellationToken);
+            return await SaveOrReloadAsync(ledger, task.TaskSid, cancellationToken);
         }
-
-        throw new RetryableException("The task ledger kept changing while resolving its ticket");
+        catch (Exception ex) when (ex is RetryableException or PermanentException && ledger.TicketClaim is not null)
+        {
+            ledger.TicketClaim = ledger.TicketClaim with { Since = DateTimeOffset.UnixEpoch };
+            await store.TrySaveAsync(ledger, cancellationToken);
+            throw;
+        }
     }
+
+    private async Task<TaskLedger> SaveOrReloadAsync(TaskLedger ledger, string taskSid, CancellationToken cancellationToken) =>
+        await store.TrySaveAsync(ledger, cancellationToken) ? ledger : await store.LoadAsync(taskSid, cancellationToken);
 
     /// <summary>Adds (PUT, never replaces) the tags still owed to a reused ticket, then clears them in the ledger.</summary>
     public async Task<TaskLedger> AddPendingTagsAsync(TaskLedger ledger, CancellationToken cancellationToken)

@@ -25,6 +25,25 @@ public sealed class ExactlyOnceTests : ScenarioFixture
         await AssertExactlyOnceAsync(taskSid);
     }
 
+    /// <summary>
+    /// Back to back (normal with auto-accept), a new caller's events are processed together: the worker holding
+    /// the task's claim resolves the requester and the ticket once; the others wait for it. Four Zendesk calls:
+    /// search user, create user, create ticket (with the first note), add the second note.
+    /// </summary>
+    [Test]
+    public async Task ANewCallersConcurrentEventsCostFourZendeskCalls()
+    {
+        var taskSid = NewTaskSid();
+        var attributes = Attributes(new { from = "+14155550210" });
+        await SeedTaskAsync(taskSid, attributes);
+        await Task.WhenAll(Lifecycle.Select(eventType => Scenario.SendAsync(eventType, taskSid, attributes)));
+        await Scenario.DrainAsync(TimeSpan.FromSeconds(60));
+
+        var calls = (await ZendeskRequestsAsync()).Select(r => $"{r.GetProperty("method").GetString()} {r.GetProperty("path").GetString()}").ToList();
+        Assert.That(calls, Has.Count.EqualTo(4), string.Join("\n", calls));
+        await AssertExactlyOnceAsync(taskSid);
+    }
+
     [Test]
     public async Task ReversedOrderStillGivesOneTicketAndOneNotePerStage()
     {
