@@ -164,17 +164,10 @@ public sealed partial class TicketResolver(
     /// <summary>The ticket a caller named, if it exists and can still be updated.</summary>
     private async Task<ZendeskTicket?> ExistingAsync(long id, CancellationToken cancellationToken)
     {
-        var response = await ApiCall.SendAsync(() => zendesk.GetTicketAsync(id, cancellationToken), "Zendesk show ticket", cancellationToken);
-        if ((int?)response.StatusCode == 404)
+        var (ticket, unusable) = await UsableTicket.CheckAsync(zendesk, id, budget: null, cancellationToken);
+        if (unusable is not null)
         {
-            LogUnknownTicket(logger, id, "not found");
-            return null;
-        }
-
-        var ticket = response.IsSuccessStatusCode ? response.Content!.Ticket : throw ApiCall.Failure(response, "Zendesk show ticket");
-        if (ticket.Status == "closed")
-        {
-            LogUnknownTicket(logger, id, "closed");
+            LogUnknownTicket(logger, id, unusable);
             return null;
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Tickets;
 using FlexZendesk.Core.Zendesk;
 using FlexZendesk.Functions.Webhooks;
 using Microsoft.AspNetCore.Http.Features;
@@ -30,20 +31,10 @@ public sealed partial class StudioTicketLookup(IZendeskApi zendesk, ILogger<Stud
             return TypedResults.Ok(new TicketLookup(false, null, null, "invalid"));
         }
 
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        budget.CancelAfter(Budget);
         try
         {
-            var response = await ApiCall.SendAsync(() => zendesk.GetTicketAsync(id, budget.Token), "Zendesk show ticket", CancellationToken.None);
-            if ((int?)response.StatusCode == 404)
-            {
-                return TypedResults.Ok(new TicketLookup(false, id, null, "not_found"));
-            }
-
-            var ticket = response.IsSuccessStatusCode ? response.Content!.Ticket : throw ApiCall.Failure(response, "Zendesk show ticket");
-            return TypedResults.Ok(ticket.Status == "closed"
-                ? new TicketLookup(false, id, ticket.Status, "closed")
-                : new TicketLookup(true, id, ticket.Status, null));
+            var (ticket, unusable) = await UsableTicket.CheckAsync(zendesk, id, Budget, http.RequestAborted);
+            return TypedResults.Ok(new TicketLookup(unusable is null, id, ticket?.Status, unusable));
         }
         catch (Exception ex) when (ex is RetryableException or PermanentException)
         {
