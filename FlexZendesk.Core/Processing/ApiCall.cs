@@ -55,8 +55,31 @@ public static class ApiCall
             HttpStatusCode.RequestTimeout or HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed
                 or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new RetryableException(reason),
             _ when status >= 500 => new RetryableException(reason),
-            _ => new PermanentException(reason),
+            _ => new PermanentException(reason, InvalidFields(response)),
         };
+    }
+
+    /// <summary>The fields a Zendesk <c>RecordInvalid</c> answer names in <c>details</c>; none for any other body.</summary>
+    private static List<string> InvalidFields(IApiResponse response)
+    {
+        if ((response.Error as ApiException)?.Content is not { Length: > 0 } content)
+        {
+            return [];
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(content);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                   && document.RootElement.TryGetProperty("details", out var details)
+                   && details.ValueKind == System.Text.Json.JsonValueKind.Object
+                ? [.. details.EnumerateObject().Select(p => p.Name)]
+                : [];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
+        }
     }
 
     private static TimeSpan? RetryAfter(IApiResponse response)

@@ -66,7 +66,7 @@ public sealed partial class TicketResolver(
                 {
                     return await CreateAsync(ledger, task, cancellationToken);
                 }
-                catch (PermanentException ex) when (trustCache && ex.Message.Contains("requester", StringComparison.OrdinalIgnoreCase))
+                catch (PermanentException ex) when (trustCache && ex.InvalidFields.Contains("requester"))
                 {
                     // A cached requester Zendesk no longer knows (deleted or merged): resolve again, uncached.
                     trustCache = false;

@@ -124,4 +124,37 @@ public sealed class TicketLifecycleTests : ScenarioFixture
         await Scenario.DrainAsync();
         Assert.That(Tags(await TicketForAsync(taskSid)), Is.EquivalentTo(expected));
     }
+
+    /// <summary>
+    /// The requester cache (an Azure table of the app's) can outlive the Zendesk user it names (deleted, merged;
+    /// here: the sandbox reset). Zendesk answers 422 RecordInvalid naming <c>requester</c>, and the app resolves the
+    /// caller again, uncached, instead of giving up on the ticket.
+    /// </summary>
+    [Test]
+    public async Task ARequesterZendeskNoLongerKnowsIsResolvedAgain()
+    {
+        var attributes = Attributes(new { from = "+14155550990" });
+        var first = NewTaskSid();
+        await SeedTaskAsync(first, attributes);
+        await Scenario.SendAsync("reservation.accepted", first, attributes);
+        await Scenario.DrainAsync();
+        await Remote.ResetAsync(); // Zendesk forgets the user; the app's cache still maps the phone to it
+
+        var second = NewTaskSid();
+        await SeedTaskAsync(second, attributes);
+        await Scenario.SendAsync("reservation.accepted", second, attributes);
+        await Scenario.DrainAsync();
+
+        var state = await Remote.StateAsync();
+        var ticket = await TicketForAsync(second);
+        var user = state.GetProperty("users").EnumerateArray().Single();
+        var refused = (await ZendeskRequestsAsync()).Count(r => r.GetProperty("status").GetInt32() == 422);
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused, Is.EqualTo(1), "the cached requester was refused once");
+            Assert.That(user.GetProperty("phone").GetString(), Is.EqualTo("+14155550990"));
+            Assert.That(ticket.GetProperty("requester_id").GetInt64(), Is.EqualTo(user.GetProperty("id").GetInt64()));
+            Assert.That(NotesFor(ticket, second, "accepted"), Is.EqualTo(1));
+        });
+    }
 }
