@@ -12,17 +12,27 @@ namespace FlexZendesk.Core.Storage;
 /// a token credential (<see cref="StorageOptions.UsesIdentity"/>). Built on first use so start-up does no I/O. Retries
 /// are short: a webhook must answer Twilio within 10-15 s, and a 503 lets Twilio retry instead.
 /// </summary>
-public sealed class StorageClients(IOptions<StorageOptions> options)
+public sealed class StorageClients
 {
-    private readonly Lazy<TokenCredential?> _credential = new(() => Credential(options.Value));
-    private readonly Lazy<QueueServiceClient> _queues = new(() => Queue(options.Value, QueueMessageEncoding.Base64, null));
-    private readonly Lazy<BlobServiceClient> _blobs = new(() => options.Value.UsesIdentity
-        ? new BlobServiceClient(options.Value.Endpoint("blob"), Credential(options.Value), Configure(new BlobClientOptions()))
-        : new BlobServiceClient(options.Value.ConnectionString, Configure(new BlobClientOptions())));
+    private readonly StorageOptions _options;
+    private readonly Lazy<TokenCredential?> _credential;
+    private readonly Lazy<QueueServiceClient> _queues;
+    private readonly Lazy<BlobServiceClient> _blobs;
+    private readonly Lazy<TableServiceClient> _tables;
 
-    private readonly Lazy<TableServiceClient> _tables = new(() => options.Value.UsesIdentity
-        ? new TableServiceClient(options.Value.Endpoint("table"), Credential(options.Value), Configure(new TableClientOptions()))
-        : new TableServiceClient(options.Value.ConnectionString, Configure(new TableClientOptions())));
+    public StorageClients(IOptions<StorageOptions> options)
+    {
+        _options = options.Value;
+        // One credential for every client: it caches its tokens.
+        _credential = new(() => Credential(_options));
+        _queues = new(() => Queue(QueueMessageEncoding.Base64));
+        _blobs = new(() => _credential.Value is { } credential
+            ? new BlobServiceClient(_options.Endpoint("blob"), credential, Configure(new BlobClientOptions()))
+            : new BlobServiceClient(_options.ConnectionString, Configure(new BlobClientOptions())));
+        _tables = new(() => _credential.Value is { } credential
+            ? new TableServiceClient(_options.Endpoint("table"), credential, Configure(new TableClientOptions()))
+            : new TableServiceClient(_options.ConnectionString, Configure(new TableClientOptions())));
+    }
 
     /// <summary>Queues with base64 messages, the Functions queue trigger's default encoding.</summary>
     public QueueServiceClient Queues => _queues.Value;
@@ -33,14 +43,14 @@ public sealed class StorageClients(IOptions<StorageOptions> options)
 
     /// <summary>Queues with the given message encoding (host.json's <c>messageEncoding</c> may say <c>none</c>).</summary>
     public QueueServiceClient QueuesEncoded(QueueMessageEncoding encoding) =>
-        encoding == QueueMessageEncoding.Base64 ? Queues : Queue(options.Value, encoding, _credential.Value);
+        encoding == QueueMessageEncoding.Base64 ? Queues : Queue(encoding);
 
-    private static QueueServiceClient Queue(StorageOptions storage, QueueMessageEncoding encoding, TokenCredential? credential)
+    private QueueServiceClient Queue(QueueMessageEncoding encoding)
     {
         var clientOptions = Configure(new QueueClientOptions { MessageEncoding = encoding });
-        return storage.UsesIdentity
-            ? new QueueServiceClient(storage.Endpoint("queue"), credential ?? Credential(storage)!, clientOptions)
-            : new QueueServiceClient(storage.ConnectionString, clientOptions);
+        return _credential.Value is { } credential
+            ? new QueueServiceClient(_options.Endpoint("queue"), credential, clientOptions)
+            : new QueueServiceClient(_options.ConnectionString, clientOptions);
     }
 
     /// <summary>As the host reads the setting: <c>managedidentity</c> (with <c>clientId</c> for a user-assigned one), else the default chain.</summary>

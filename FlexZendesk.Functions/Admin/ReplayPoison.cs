@@ -26,7 +26,7 @@ public sealed partial class ReplayPoison(StorageClients storage, EventQueueWrite
         var cancellationToken = http.HttpContext.RequestAborted;
         if (await JsonBody.ReadAsync(http, AppJsonContext.Default.ReplayRequest) is not { } body)
         {
-            return TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: "The body is not a JSON object.");
+            return Problems.Malformed("The body is not a JSON object.");
         }
 
         var request = body.Value;

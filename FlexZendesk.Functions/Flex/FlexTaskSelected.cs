@@ -25,13 +25,13 @@ public sealed partial class FlexTaskSelected(EventQueueWriter queue, TimeProvide
         var cancellationToken = request.HttpContext.RequestAborted;
         if (await JsonBody.ReadAsync(request, AppJsonContext.Default.TaskSelected) is not { } body)
         {
-            return TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: "The body is not a JSON object.");
+            return Problems.Malformed("The body is not a JSON object.");
         }
 
         var selected = body.Value;
         if (selected?.TaskSid is not { } taskSid || !TaskSidPattern().IsMatch(taskSid))
         {
-            return TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: "taskSid (WT…) is required.");
+            return Problems.Malformed("taskSid (WT…) is required.");
         }
 
         Dictionary<string, string> fields = new() { ["TaskSid"] = taskSid };

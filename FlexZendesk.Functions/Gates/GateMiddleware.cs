@@ -36,7 +36,7 @@ public sealed class GateMiddleware(ExceptionProblems problems) : IFunctionsWorke
         }
         catch (Exception ex) when (!http.Response.HasStarted)
         {
-            context.GetInvocationResult().Value = problems.Answer(http, ex is AggregateException { InnerException: { } inner } ? inner : ex);
+            context.GetInvocationResult().Value = problems.Answer(http, ex);
         }
     }
 

@@ -27,7 +27,7 @@ public sealed partial class TaskRouterEvents(
         var envelope = http.Features.GetRequiredFeature<WebhookPayload>().ToEnvelope(EventSources.TaskRouter, clock);
         if (envelope.EventType.Length == 0)
         {
-            return TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: "A TaskRouter event callback must carry EventType.");
+            return Problems.Malformed("A TaskRouter event callback must carry EventType.");
         }
 
         http.Response.ContentType = "application/json";

@@ -3,6 +3,7 @@ using System.Text.Json;
 using FlexZendesk.Core.Twilio;
 using Microsoft.AspNetCore.Http.Features;
 using FlexZendesk.Functions.Gates;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace FlexZendesk.Functions.Webhooks;
@@ -86,7 +87,7 @@ public sealed partial class TwilioWebhookGate(
         return null;
     }
 
-    private IResult Forbidden(HttpContext http)
+    private ProblemHttpResult Forbidden(HttpContext http)
     {
         LogRejected(logger, http.Request.Path, http.Request.Headers.ContainsKey(SignatureHeader));
         return Problems.Forbidden();
