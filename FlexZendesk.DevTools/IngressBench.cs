@@ -45,7 +45,7 @@ internal static class IngressBench
         async Task<bool> Floor(Callback c)
         {
             var envelope = EnvelopeFactory.Create(EventSources.TaskRouter, c.Fields, c.Body, DateTimeOffset.UtcNow, null);
-            await queue.SendMessageAsync(BinaryData.FromBytes(EventQueueWriter.Serialize(envelope)));
+            await queue.SendMessageAsync(BinaryData.FromBytes(EnvelopeJson.Serialize(envelope)));
             return true;
         }
 

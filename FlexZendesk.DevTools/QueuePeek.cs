@@ -23,7 +23,7 @@ internal static class QueuePeek
         Console.WriteLine($"{messages.Length} message(s) on {settings.Queue}:");
         foreach (var message in messages)
         {
-            var envelope = EventQueueWriter.Deserialize(message.Body.ToMemory().Span);
+            var envelope = EnvelopeJson.Deserialize(message.Body.ToMemory().Span);
             Console.WriteLine(JsonSerializer.Serialize(envelope with { Raw = null }, Indented.GetTypeInfo(envelope.GetType())));
         }
 

@@ -161,8 +161,7 @@ public sealed partial class QueueListener(
             }
             else if (message.DequeueCount >= options.Value.MaxDequeueCount)
             {
-                await poison.CreateIfNotExistsAsync();
-                await poison.SendMessageAsync(message.Body);
+                await StorageCall.CreatingAsync(() => poison.SendMessageAsync(message.Body), () => poison.CreateIfNotExistsAsync());
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
                 LogPoisoned(logger, message.MessageId, message.DequeueCount, poison.Name, failure.Message);
             }

@@ -7,11 +7,15 @@ using Microsoft.Extensions.Options;
 namespace FlexZendesk.Core.Ledger;
 
 /// <summary>Reads and writes task ledgers; a write loses (returns false) when another worker wrote first.</summary>
-public sealed class LedgerStore(StorageClients storage, IOptions<LedgerOptions> options)
+public sealed class LedgerStore(StorageClients storage, IOptions<LedgerOptions> options, TimeProvider clock)
 {
     private readonly Lazy<TableClient> _table = new(() => storage.Tables.GetTableClient(options.Value.TablePrefix + "Tasks"));
 
-    public async Task<TaskLedger> LoadAsync(string taskSid, CancellationToken cancellationToken)
+    /// <summary>The task's ledger for processing one event: the one load, and every later save, of that processing.</summary>
+    public async Task<LedgerSession> OpenAsync(string taskSid, CancellationToken cancellationToken) =>
+        new(this, await LoadAsync(taskSid, cancellationToken), clock, TimeSpan.FromSeconds(options.Value.ClaimTimeoutSeconds));
+
+    internal async Task<TaskLedger> LoadAsync(string taskSid, CancellationToken cancellationToken)
     {
         var found = await Tables.RunAsync(_table.Value, t => t.GetEntityIfExistsAsync<TableEntity>(taskSid, "task", cancellationToken: cancellationToken), cancellationToken);
         return found.HasValue ? new TaskLedger(found.Value!) : new TaskLedger(taskSid);
@@ -21,7 +25,7 @@ public sealed class LedgerStore(StorageClients storage, IOptions<LedgerOptions> 
     /// Applies <paramref name="change"/> and saves; when another worker wrote first, reloads, applies again and
     /// retries. For changes that are right whatever else was recorded meanwhile (marking an effect done).
     /// </summary>
-    public async Task<TaskLedger> UpdateAsync(TaskLedger ledger, Action<TaskLedger> change, CancellationToken cancellationToken)
+    internal async Task<TaskLedger> UpdateAsync(TaskLedger ledger, Action<TaskLedger> change, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 10; attempt++)
         {
@@ -38,7 +42,7 @@ public sealed class LedgerStore(StorageClients storage, IOptions<LedgerOptions> 
     }
 
     /// <summary>Inserts a new ledger or replaces it if unchanged since it was read. False: someone else wrote first; reload.</summary>
-    public async Task<bool> TrySaveAsync(TaskLedger ledger, CancellationToken cancellationToken)
+    internal async Task<bool> TrySaveAsync(TaskLedger ledger, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Storage;
 
 namespace FlexZendesk.Core.Ledger;
 
@@ -11,18 +12,9 @@ internal static class Tables
     {
         try
         {
-            try
-            {
-                return await operation(table);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode == "TableNotFound")
-            {
-                await table.CreateIfNotExistsAsync(cancellationToken);
-                return await operation(table);
-            }
+            return await StorageCall.CreatingAsync(() => operation(table), () => table.CreateIfNotExistsAsync(cancellationToken));
         }
-        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException
-                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (StorageCall.IsFailure(ex, cancellationToken))
         {
             throw new RetryableException($"Azure Table {table.Name}: {(ex as RequestFailedException)?.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ex.GetType().Name}", inner: ex);
         }

@@ -1,88 +1,102 @@
 using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Ledger;
-using FlexZendesk.Core.Queues;
 using FlexZendesk.Core.Tickets;
 using Microsoft.Extensions.Options;
 
 namespace FlexZendesk.Core.Processing;
 
 /// <summary>
-/// Turns one queued Twilio event into its Zendesk effects, exactly once per task whatever the duplication,
-/// concurrency or order of deliveries: the ticket (reused or created), the stage's internal note, the screen-pop
-/// write-back. Every effect is recorded in the task ledger before the next is attempted.
+/// Turns one queued event into its Zendesk effects, exactly once per task whatever the duplication, concurrency or
+/// order of deliveries. Read top to bottom it is the event's story: what the event asks for; the task's ledger, loaded
+/// once; the note's Twilio reads, before any Zendesk write; then the steps — the ticket (reused or created), the
+/// stage's internal note, the screen-pop write-back — each recorded in the ledger before the next.
 /// </summary>
 public sealed class FlexEventProcessor(
-    EventQueueWriter queue,
     LedgerStore ledgers,
-    TicketResolver tickets,
-    NoteLogger noteLogger,
     NoteBuilder noteBuilder,
+    TicketResolver tickets,
+    NoteLogger notes,
     TaskWriteBack writeBack,
-    StudioTicketRequests studio,
     IOptions<TicketOptions> ticketOptions,
     IOptions<NoteOptions> noteOptions,
     IOptions<FlexOptions> flexOptions)
 {
     public async Task<ProcessingOutcome> ProcessAsync(FlexEventEnvelope envelope, CancellationToken cancellationToken)
     {
-        envelope = await queue.ResolveAsync(envelope, cancellationToken);
-        if (envelope.Source == EventSources.Studio)
+        if (Work(envelope) is not { } work)
         {
-            return await studio.ProcessAsync(envelope, cancellationToken);
+            return ProcessingOutcome.Skipped(Unwanted(envelope));
         }
 
-        var task = new TaskContext(envelope);
-        if (task.TaskSid.Length == 0)
+        var (task, stage) = (work.Task, work.Stage);
+        var session = await ledgers.OpenAsync(task.TaskSid, cancellationToken);
+        var noteOwed = stage is not null && !session.Ledger.IsNoteDone(stage) && !session.Ledger.IsNoteFailed(stage);
+        if (stage is not null && !noteOwed && !WriteBackOwed(session.Ledger, work))
         {
-            return ProcessingOutcome.Skipped($"{envelope.EventType} carries no TaskSid");
+            return ProcessingOutcome.Skipped($"the {stage} note is already logged") with { TicketId = session.Ledger.TicketId };
         }
 
-        if (Filtered(task) is { } reason)
+        if (session.Ledger.TicketId is null && task.RequestedTicketId is null && !ticketOptions.Value.CreateTickets)
         {
-            return ProcessingOutcome.Skipped(reason);
+            return ProcessingOutcome.Skipped("no ticket: the task names none and Tickets:CreateTickets is off");
         }
 
-        var stage = TaskStages.Of(envelope.EventType);
-        var noteWanted = stage is not null && noteOptions.Value.StageSet.Contains(stage);
-        var createHere = envelope.EventType == ticketOptions.Value.CreateOn;
-        if (!noteWanted && !createHere)
+        // Twilio reads (recordings, transcript) happen here, so a Twilio failure costs no Zendesk write.
+        var note = noteOwed ? work.Note ?? await noteBuilder.BuildAsync(task, stage!, cancellationToken) : null;
+
+        await tickets.EnsureAsync(session, task, stage, note, cancellationToken);
+        if (session.Ledger.TicketId is null)
         {
-            return ProcessingOutcome.Skipped($"nothing to do at {envelope.EventType}");
+            return ProcessingOutcome.Skipped("no ticket: the task names none that can be used and Tickets:CreateTickets is off");
         }
 
-        var owner = Guid.NewGuid().ToString("N");
-        var ledger = await ledgers.LoadAsync(task.TaskSid, cancellationToken);
-        if (noteWanted && (ledger.IsNoteDone(stage!) || ledger.IsNoteFailed(stage!)) && !WriteBackOwed(ledger, stage))
+        if (note is not null && !session.Ledger.IsNoteDone(stage!) && !session.Ledger.IsNoteFailed(stage!))
         {
-            return ProcessingOutcome.Skipped($"the {stage} note is already logged") with { TicketId = ledger.TicketId };
+            await notes.LogAsync(session, task, stage!, note, cancellationToken);
         }
-
-        ledger = await tickets.EnsureAsync(ledger, task, stage, noteWanted ? () => noteBuilder.BuildAsync(task, stage!, cancellationToken) : null, owner, cancellationToken);
-        if (ledger.TicketId is null)
-        {
-            return ProcessingOutcome.Skipped("no ticket: the task names none that can be used and ticket creation is off");
-        }
-
-        if (noteWanted && !ledger.IsNoteDone(stage!) && !ledger.IsNoteFailed(stage!))
-        {
-            ledger = await noteLogger.LogAsync(ledger, task, stage!, owner, null, cancellationToken);
-        }
-        else if (ledger.PendingTags is { Length: > 0 })
+        else if (session.Ledger.PendingTags is { Length: > 0 })
         {
             // Tags owed to a reused ticket normally ride on the next note; with no note here, add them alone.
-            ledger = await tickets.AddPendingTagsAsync(ledger, cancellationToken);
+            await notes.AddPendingTagsAsync(session, cancellationToken);
         }
 
-        if (WriteBackOwed(ledger, stage))
+        if (WriteBackOwed(session.Ledger, work))
         {
-            ledger = await writeBack.RunAsync(ledger, task, cancellationToken);
+            await writeBack.RunAsync(session, task, cancellationToken);
         }
 
+        var ledger = session.Ledger;
         return new ProcessingOutcome(true, $"{envelope.EventType}: ticket {ledger.TicketId} ({ledger.TicketSource}), notes {string.Join(",", ledger.DoneStages.Order())}", ledger.TicketId);
     }
 
-    private bool WriteBackOwed(TaskLedger ledger, string? stage) =>
-        flexOptions.Value.WriteBackTaskAttributes && ledger.TicketId is not null && !ledger.WrittenBack && (stage is null || !TaskStages.IsFinal(stage));
+    /// <summary>What the event asks for; null when it asks for nothing (<see cref="Unwanted"/> says why).</summary>
+    private TaskWork? Work(FlexEventEnvelope envelope)
+    {
+        if (envelope.Source == EventSources.Studio)
+        {
+            if (envelope.EventType != StudioTicketRequest.EventType)
+            {
+                return null;
+            }
+
+            var (request, body) = StudioTicketRequest.ToTask(envelope);
+            return new TaskWork(request, StudioTicketRequest.Stage, body, WriteBack: false);
+        }
+
+        var task = new TaskContext(envelope);
+        var stage = TaskStages.Of(envelope.EventType);
+        var noteWanted = stage is not null && noteOptions.Value.StageSet.Contains(stage);
+        var wanted = task.TaskSid.Length > 0 && Filtered(task) is null && (noteWanted || envelope.EventType == ticketOptions.Value.CreateOn);
+        return wanted ? new TaskWork(task, noteWanted ? stage : null, Note: null, WriteBack: stage is null || !TaskStages.IsFinal(stage)) : null;
+    }
+
+    private string Unwanted(FlexEventEnvelope envelope) => envelope.Source == EventSources.Studio
+        ? $"Studio {envelope.EventType} needs no Zendesk effect (only {StudioTicketRequest.EventType} does)"
+        : string.IsNullOrEmpty(envelope.TaskSid) ? $"{envelope.EventType} carries no TaskSid"
+        : Filtered(new TaskContext(envelope)) ?? $"nothing to do at {envelope.EventType}";
+
+    private bool WriteBackOwed(TaskLedger ledger, TaskWork work) =>
+        work.WriteBack && flexOptions.Value.WriteBackTaskAttributes && ledger.TicketId is not null && !ledger.WrittenBack;
 
     private string? Filtered(TaskContext task)
     {
@@ -95,4 +109,9 @@ public sealed class FlexEventProcessor(
         var channels = FlexOptions.ListOf(flexOptions.Value.TaskChannels);
         return channels.Count > 0 && !channels.Contains(task.Channel) ? $"channel {task.Channel} is not in Flex:TaskChannels" : null;
     }
+
+    /// <param name="Stage">The stage whose note the event asks for; null when it only asks for the ticket.</param>
+    /// <param name="Note">The note when the event carries it (a Studio request); otherwise built from the task.</param>
+    /// <param name="WriteBack">Whether the task is a live TaskRouter task whose attributes can take the screen pop.</param>
+    private sealed record TaskWork(TaskContext Task, string? Stage, string? Note, bool WriteBack);
 }

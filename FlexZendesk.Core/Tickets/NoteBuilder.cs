@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FlexZendesk.Core.Text;
 using FlexZendesk.Core.Twilio;
 using Microsoft.Extensions.Options;
 
@@ -41,9 +42,10 @@ public sealed class NoteBuilder(TwilioRest twilio, IOptions<NoteOptions> notes)
             await AppendTranscriptAsync(text, conversation, cancellationToken);
         }
 
-        if (task.Attributes.ValueKind == JsonValueKind.Object)
+        // No attributes, no heading: an empty object shows nothing.
+        if (task.Attributes.ValueKind == JsonValueKind.Object && task.Attributes.EnumerateObject().Any())
         {
-            var attributes = Indented(task.Attributes);
+            var attributes = RelaxedJson.Write(task.Attributes, indented: true);
             text.Append("\nAttributes:\n").Append(attributes.Length > MaxAttributesChars ? attributes[..MaxAttributesChars] + "\n…(truncated)" : attributes).Append('\n');
         }
 
@@ -80,17 +82,6 @@ public sealed class NoteBuilder(TwilioRest twilio, IOptions<NoteOptions> notes)
         {
             text.Append("(no messages)\n");
         }
-    }
-
-    private static string Indented(JsonElement element)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            element.WriteTo(writer);
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private static void Line(StringBuilder text, string label, string? value)

@@ -3,54 +3,45 @@ using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Telemetry;
 using FlexZendesk.Core.Zendesk;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FlexZendesk.Core.Tickets;
 
 /// <summary>
-/// Logs one internal note per stage: claim the stage in the ledger, PUT the note (carrying any tags still owed to
-/// an existing ticket), mark it done. A claim left by a worker that died is resolved by looking for the note's
-/// marker among the ticket's comments before writing again.
+/// Updates of the task's ticket: one internal note per stage (claimed in the ledger, PUT carrying any tags still
+/// owed to an existing ticket, marked done), or those tags alone. A claim left by a worker that died is resolved by
+/// looking for the note's marker among the ticket's comments before writing again.
 /// </summary>
-public sealed partial class NoteLogger(
-    IZendeskApi zendesk,
-    NoteBuilder notes,
-    LedgerStore store,
-    IOptions<LedgerOptions> ledgerOptions,
-    TimeProvider clock,
-    FlexZendeskMetrics metrics,
-    ILogger<NoteLogger> logger)
+public sealed partial class NoteLogger(IZendeskApi zendesk, FlexZendeskMetrics metrics, ILogger<NoteLogger> logger)
 {
-    /// <param name="body">The note's text; by default the task-metadata note of <see cref="NoteBuilder"/>.</param>
-    public async Task<TaskLedger> LogAsync(TaskLedger ledger, TaskContext task, string stage, string owner, Func<Task<string>>? body, CancellationToken cancellationToken)
+    /// <param name="text">The note, built before any Zendesk write (it may need Twilio reads).</param>
+    public async Task LogAsync(LedgerSession session, TaskContext task, string stage, string text, CancellationToken cancellationToken)
     {
-        var timeout = TimeSpan.FromSeconds(ledgerOptions.Value.ClaimTimeoutSeconds);
         for (var attempt = 0; attempt < 10; attempt++)
         {
+            var ledger = session.Ledger;
             if (ledger.IsNoteDone(stage))
             {
-                return ledger;
+                return;
             }
 
-            if (ledger.NoteClaim(stage) is { } claim && claim.Owner != owner)
+            var ticketId = ledger.TicketId!.Value;
+            if (ledger.NoteClaim(stage) is { } claim && !session.IsMine(claim))
             {
-                if (!claim.IsStale(clock.GetUtcNow(), timeout))
+                if (session.IsHeldElsewhere(claim))
                 {
-                    ledger = await LedgerWait.UntilAsync(store, task.TaskSid, l => l.IsNoteDone(stage) || l.NoteClaim(stage) is null, clock, $"The {stage} note", cancellationToken);
+                    await session.WaitUntilAsync(l => l.IsNoteDone(stage) || l.NoteClaim(stage) is null || !session.IsHeldElsewhere(l.NoteClaim(stage)), $"The {stage} note", cancellationToken);
                     continue;
                 }
 
-                if (await AlreadyLoggedAsync(ledger.TicketId!.Value, task.TaskSid, stage, cancellationToken))
+                if (await AlreadyLoggedAsync(ticketId, task.TaskSid, stage, cancellationToken))
                 {
-                    return await MarkDoneAsync(ledger, stage, cancellationToken);
+                    await MarkDoneAsync(session, stage, cancellationToken);
+                    return;
                 }
             }
 
-            var text = body is null ? await notes.BuildAsync(task, stage, cancellationToken) : await body();
-            ledger.ClaimNote(stage, new Claim(owner, clock.GetUtcNow()));
-            if (!await store.TrySaveAsync(ledger, cancellationToken))
+            if (!await session.TryRecordAsync(l => l.ClaimNote(stage, session.NewClaim()), cancellationToken))
             {
-                ledger = await store.LoadAsync(task.TaskSid, cancellationToken);
                 continue;
             }
 
@@ -58,29 +49,37 @@ public sealed partial class NoteLogger(
             var update = new ZendeskTicketUpdateBody(new ZendeskTicketUpdate(new ZendeskNewComment(text, Public: false), tags));
             try
             {
-                await ApiCall.RequireAsync(() => zendesk.UpdateTicketAsync(ledger.TicketId!.Value, update, cancellationToken), "Zendesk add note", cancellationToken);
+                await ApiCall.RequireAsync(() => zendesk.UpdateTicketAsync(ticketId, update, cancellationToken), "Zendesk add note", cancellationToken);
             }
             catch (RetryableException)
             {
                 // Unknown whether Zendesk applied it: make the claim stale so the retry checks for the marker at once.
-                ledger.ClaimNote(stage, new Claim(owner, DateTimeOffset.UnixEpoch));
-                await store.TrySaveAsync(ledger, cancellationToken);
+                await session.RecordIfUnchangedAsync(l => l.ClaimNote(stage, new Claim(session.Owner, DateTimeOffset.UnixEpoch)), cancellationToken);
                 throw;
             }
             catch (PermanentException ex)
             {
-                LogRejected(logger, stage, ledger.TicketId!.Value, task.TaskSid, ex.Message);
-                ledger.MarkNoteFailed(stage);
-                await store.TrySaveAsync(ledger, cancellationToken);
+                LogRejected(logger, stage, ticketId, task.TaskSid, ex.Message);
+                await session.RecordIfUnchangedAsync(l => l.MarkNoteFailed(stage), cancellationToken);
                 throw;
             }
 
-            LogNote(logger, stage, ledger.TicketId!.Value, task.TaskSid);
+            LogNote(logger, stage, ticketId, task.TaskSid);
             metrics.NoteLogged(stage);
-            return await MarkDoneAsync(ledger, stage, cancellationToken);
+            await MarkDoneAsync(session, stage, cancellationToken);
+            return;
         }
 
         throw new RetryableException($"The task ledger kept changing while logging the {stage} note");
+    }
+
+    /// <summary>Adds (PUT, never replaces) the tags still owed to a reused ticket when no note carries them.</summary>
+    public async Task AddPendingTagsAsync(LedgerSession session, CancellationToken cancellationToken)
+    {
+        var ledger = session.Ledger;
+        var tags = new ZendeskTags([.. ledger.PendingTags!.Split(',')]);
+        await ApiCall.RequireAsync(() => zendesk.AddTagsAsync(ledger.TicketId!.Value, tags, cancellationToken), "Zendesk add tags", cancellationToken);
+        await session.RecordAsync(l => l.PendingTags = null, cancellationToken);
     }
 
     private async Task<bool> AlreadyLoggedAsync(long ticketId, string taskSid, string stage, CancellationToken cancellationToken)
@@ -90,8 +89,8 @@ public sealed partial class NoteLogger(
         return comments.Comments.Any(c => c.Body?.Contains(marker, StringComparison.Ordinal) == true);
     }
 
-    private Task<TaskLedger> MarkDoneAsync(TaskLedger ledger, string stage, CancellationToken cancellationToken) =>
-        store.UpdateAsync(ledger, l =>
+    private static Task MarkDoneAsync(LedgerSession session, string stage, CancellationToken cancellationToken) =>
+        session.RecordAsync(l =>
         {
             l.MarkNoteDone(stage);
             l.PendingTags = null;

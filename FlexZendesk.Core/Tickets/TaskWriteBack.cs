@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using FlexZendesk.Core.Ledger;
 using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Text;
 using FlexZendesk.Core.Twilio;
 using Microsoft.Extensions.Logging;
 
@@ -12,12 +13,13 @@ namespace FlexZendesk.Core.Tickets;
 /// version just read (bare or quoted, as Twilio sent it); a 412 (someone else changed the task in between) re-reads,
 /// merges into the fresh attributes and tries again, so a concurrent change is never overwritten.
 /// </summary>
-public sealed partial class TaskWriteBack(TwilioRest twilio, LedgerStore store, Microsoft.Extensions.Options.IOptions<TwilioOptions> twilioOptions, ILogger<TaskWriteBack> logger)
+public sealed partial class TaskWriteBack(TwilioRest twilio, Microsoft.Extensions.Options.IOptions<TwilioOptions> twilioOptions, ILogger<TaskWriteBack> logger)
 {
     private const int Attempts = 5;
 
-    public async Task<TaskLedger> RunAsync(TaskLedger ledger, TaskContext task, CancellationToken cancellationToken)
+    public async Task RunAsync(LedgerSession session, TaskContext task, CancellationToken cancellationToken)
     {
+        var ledger = session.Ledger;
         var workspace = task.WorkspaceSid ?? twilioOptions.Value.WorkspaceSid
             ?? throw new PermanentException("Neither the event nor Twilio:WorkspaceSid names the workspace to write the task attributes back to");
         var ticketId = ledger.TicketId!.Value.ToString(CultureInfo.InvariantCulture);
@@ -46,7 +48,7 @@ public sealed partial class TaskWriteBack(TwilioRest twilio, LedgerStore store, 
 
             // Without a version there is nothing to protect: Twilio always sends one, so this is a stand-in's gap.
             var version = current.ETag ?? throw new RetryableException("Twilio read task: no ETag to write back with If-Match");
-            if (await twilio.TryUpdateAttributesAsync(workspace, task.TaskSid, Serialize(attributes), version, cancellationToken))
+            if (await twilio.TryUpdateAttributesAsync(workspace, task.TaskSid, RelaxedJson.Write(attributes, indented: false), version, cancellationToken))
             {
                 LogWritten(logger, task.TaskSid, ticketId, attempt);
                 break;
@@ -60,19 +62,7 @@ public sealed partial class TaskWriteBack(TwilioRest twilio, LedgerStore store, 
             LogChanged(logger, task.TaskSid, attempt);
         }
 
-        return await store.UpdateAsync(ledger, l => l.WrittenBack = true, cancellationToken);
-    }
-
-    /// <summary>Without re-escaping '+', quotes or non-ASCII as \uXXXX: the attributes stay as Flex wrote them.</summary>
-    private static string Serialize(JsonObject attributes)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            attributes.WriteTo(writer);
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        await session.RecordAsync(l => l.WrittenBack = true, cancellationToken);
     }
 
     private static JsonObject? Parse(string? attributes)

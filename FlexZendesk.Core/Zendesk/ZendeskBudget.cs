@@ -1,80 +1,70 @@
-using System.Threading.RateLimiting;
 using FlexZendesk.Core.Processing;
 using Microsoft.Extensions.Options;
 
 namespace FlexZendesk.Core.Zendesk;
 
 /// <summary>
-/// Token buckets for Zendesk's limits, shared by every worker of this instance: the plan budget and the Update
-/// Ticket limit. Each refills at 93 % of its per-minute limit with a burst of 5 %, so no minute ever exceeds
-/// the limit (2 % is left for network jitter between our clock and Zendesk's) while sustained use stays at 93 %. Requests wait for tokens in arrival order; one that would wait
-/// more than half of <c>Zendesk:TimeoutSeconds</c> fails as retryable with a Retry-After, and its message is rescheduled.
+/// Budgets for Zendesk's limits, shared by every worker of this instance: the plan budget and the Update Ticket limit.
+/// Each is a token bucket that refills at 93 % of its per-minute limit with a burst of 5 %, so no minute ever exceeds
+/// the limit (2 % is left for network jitter between our clock and Zendesk's) while sustained use stays at 93 %.
+/// Requests are given their turn in arrival order; one whose turn is more than half of <c>Zendesk:TimeoutSeconds</c>
+/// away is refused at once as retryable with that wait as its Retry-After, and its message is rescheduled.
 /// </summary>
-public sealed class ZendeskBudget : IDisposable
+/// <remarks>
+/// The bucket is kept as its next free turn (the "generic cell rate algorithm", equivalent to a token bucket) on
+/// <see cref="TimeProvider"/>, so it runs on a fake clock in tests. System.Threading.RateLimiting's token bucket reads
+/// the machine's clock even when replenished by hand, which no test can drive.
+/// </remarks>
+public sealed class ZendeskBudget(IOptions<ZendeskOptions> options, TimeProvider clock)
 {
-    private readonly TimeSpan _maxWait;
-    private readonly TokenBucketRateLimiter _requests;
-    private readonly TokenBucketRateLimiter _updates;
+    // The wait runs inside the call's Zendesk:TimeoutSeconds, so it ends at half of it: a spent budget then reschedules
+    // the message (no delivery spent) instead of timing out as "no answer" (a delivery spent, then poison).
+    private readonly TimeSpan _maxWait = TimeSpan.FromSeconds(Math.Max(1, options.Value.TimeoutSeconds / 2.0));
+    private readonly Bucket _requests = new(options.Value.RequestsPerMinute, "Zendesk:RequestsPerMinute", clock);
+    private readonly Bucket _updates = new(options.Value.TicketUpdatesPerMinute, "Zendesk:TicketUpdatesPerMinute", clock);
 
-    public ZendeskBudget(IOptions<ZendeskOptions> options)
-    {
-        // Requests queue first-come first-served for tokens; a retry would re-spend tokens on steps already done. The
-        // wait runs inside the call's Zendesk:TimeoutSeconds, so it ends at half of it: a spent budget then reschedules
-        // the message (no delivery spent) instead of timing out as "no answer" (a delivery spent, then poison).
-        _maxWait = TimeSpan.FromSeconds(Math.Max(1, options.Value.TimeoutSeconds / 2.0));
-        _requests = Bucket(options.Value.RequestsPerMinute);
-        _updates = Bucket(options.Value.TicketUpdatesPerMinute);
-    }
-
-    /// <summary>Takes a token for one request (and one update token for ticket updates), waiting at most half of Zendesk:TimeoutSeconds.</summary>
+    /// <summary>Waits for this request's turn (and a ticket update's turn for updates), at most half of Zendesk:TimeoutSeconds.</summary>
+    /// <exception cref="RetryableException">The turn is further away; <see cref="RetryableException.RetryAfter"/> says when it comes.</exception>
     public async Task AcquireAsync(bool ticketUpdate, CancellationToken cancellationToken)
     {
-        await TakeAsync(_requests, "Zendesk:RequestsPerMinute", cancellationToken);
+        var wait = _requests.Reserve(_maxWait);
         if (ticketUpdate)
         {
-            await TakeAsync(_updates, "Zendesk:TicketUpdatesPerMinute", cancellationToken);
+            // Both turns are taken now, in arrival order; the request waits for the later one.
+            var update = _updates.Reserve(_maxWait);
+            wait = update > wait ? update : wait;
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, clock, cancellationToken);
         }
     }
 
-    public void Dispose()
+    private sealed class Bucket(int perMinute, string limit, TimeProvider clock)
     {
-        _requests.Dispose();
-        _updates.Dispose();
-    }
+        private readonly TimeSpan _interval = TimeSpan.FromSeconds(60.0 / (0.93 * perMinute));
+        private readonly int _burst = Math.Max(1, perMinute / 20);
+        private readonly Lock _lock = new();
+        private DateTimeOffset _nextTurn = DateTimeOffset.MinValue;
 
-    private async Task TakeAsync(TokenBucketRateLimiter bucket, string limit, CancellationToken cancellationToken)
-    {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(_maxWait);
-        try
+        /// <summary>Takes the next turn and says how long until it comes; refuses (taking nothing) when that is beyond <paramref name="maxWait"/>.</summary>
+        public TimeSpan Reserve(TimeSpan maxWait)
         {
-            using var lease = await bucket.AcquireAsync(1, wait.Token);
-            if (lease.IsAcquired)
+            lock (_lock)
             {
-                return;
+                var now = clock.GetUtcNow();
+                // A full bucket holds _burst tokens: turns may run up to _burst intervals ahead of now.
+                var next = (_nextTurn > now ? _nextTurn : now) + _interval;
+                var wait = next - now - (_interval * _burst);
+                if (wait > maxWait)
+                {
+                    throw new RetryableException($"{limit} spent on this instance", wait);
+                }
+
+                _nextTurn = next;
+                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
             }
-
-            lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
-            throw new RetryableException($"{limit} spent on this instance", retryAfter == default ? TimeSpan.FromSeconds(5) : retryAfter);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RetryableException($"{limit} spent on this instance", TimeSpan.FromSeconds(5));
-        }
-    }
-
-    private static TokenBucketRateLimiter Bucket(int perMinute)
-    {
-        // burst + 60 s of refill = 5 % + 93 % of the limit: at most 98 % in any minute, 93 % sustained.
-        var burst = Math.Max(1, perMinute / 20);
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = burst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(60.0 / (0.93 * perMinute)),
-            AutoReplenishment = true,
-            QueueLimit = 1000,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
     }
 }

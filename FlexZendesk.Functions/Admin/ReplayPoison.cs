@@ -15,7 +15,7 @@ namespace FlexZendesk.Functions.Admin;
 /// queue, all or the ones named, without their last error, and reports counts. Messages not named stay in the
 /// poison queue (invisible for 30 s while a replay runs).
 /// </summary>
-public sealed partial class ReplayPoison(StorageClients storage, EventQueueWriter writer, IOptions<QueueOptions> queues, ILogger<ReplayPoison> logger)
+public sealed partial class ReplayPoison(StorageClients storage, PoisonMessages poisonMessages, IOptions<QueueOptions> queues, ILogger<ReplayPoison> logger)
 {
     private const int MaxPerCall = 5000;
 
@@ -31,7 +31,7 @@ public sealed partial class ReplayPoison(StorageClients storage, EventQueueWrite
 
         var request = body.Value;
         var ids = request?.Ids is { Count: > 0 } named ? named.ToHashSet(StringComparer.Ordinal) : null;
-        var poison = storage.Queues.GetQueueClient(writer.PoisonQueueName);
+        var poison = storage.Queues.GetQueueClient(poisonMessages.QueueName);
         var events = storage.Queues.GetQueueClient(queues.Value.EventsQueue);
         int replayed = 0, skipped = 0, unreadable = 0;
         try
@@ -49,7 +49,7 @@ public sealed partial class ReplayPoison(StorageClients storage, EventQueueWrite
                     Core.Events.FlexEventEnvelope envelope;
                     try
                     {
-                        envelope = EventQueueWriter.Deserialize(message.Body.ToMemory().Span);
+                        envelope = EnvelopeJson.Deserialize(message.Body.ToMemory().Span);
                     }
                     catch (System.Text.Json.JsonException)
                     {
@@ -63,7 +63,7 @@ public sealed partial class ReplayPoison(StorageClients storage, EventQueueWrite
                         continue;
                     }
 
-                    var original = envelope.Raw is not null && envelope.Source == "unknown" ? BinaryData.FromString(envelope.Raw) : BinaryData.FromBytes(EventQueueWriter.Serialize(envelope with { LastError = null, FailedAt = null }));
+                    var original = envelope.Raw is not null && envelope.Source == "unknown" ? BinaryData.FromString(envelope.Raw) : BinaryData.FromBytes(EnvelopeJson.Serialize(envelope with { LastError = null, FailedAt = null }));
                     await events.SendMessageAsync(original, cancellationToken: cancellationToken);
                     await poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                     replayed++;

@@ -42,7 +42,7 @@ public static class ProcessingRegistration
         services.AddSingleton<TicketResolver>();
         services.AddSingleton<NoteLogger>();
         services.AddSingleton<TaskWriteBack>();
-        services.AddSingleton<StudioTicketRequests>();
+        services.AddSingleton<TicketCreator>();
         services.AddSingleton<FlexEventProcessor>();
         services.AddSingleton<FlexMessageHandler>();
         return services;

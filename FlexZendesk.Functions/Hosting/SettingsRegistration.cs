@@ -50,6 +50,8 @@ public static class SettingsRegistration
     public static IServiceCollection AddFlexZendeskIngress(this IServiceCollection services)
     {
         services.AddSingleton<EventQueueWriter>();
+        services.AddSingleton<PayloadStore>();
+        services.AddSingleton<PoisonMessages>();
         services.AddSingleton(sp => new TwilioWebhookValidator(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken));
         services.AddSingleton(sp => new Core.Events.EventTypeFilter(sp.GetRequiredService<IOptions<IngressOptions>>().Value.EventTypes));
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));

@@ -21,7 +21,7 @@ public static class TelemetryRegistration
         // The gauge's callback resolves the writer lazily, so start-up creates no storage client for it.
         services.AddSingleton(sp => new FlexZendeskMetrics(
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            () => sp.GetRequiredService<Core.Queues.EventQueueWriter>().PoisonDepth()));
+            () => sp.GetRequiredService<Core.Queues.PoisonMessages>().Depth()));
         var connectionString = configuration[ConnectionStringKey];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {

@@ -11,21 +11,34 @@ namespace FlexZendesk.Functions.Queues;
 /// One queue message through the processor, for the queue function under either host. Its span continues the
 /// trace the envelope carries from ingress (linked to the host's invocation span, if any).
 /// </summary>
-public sealed partial class FlexMessageHandler(FlexEventProcessor processor, FlexZendeskMetrics metrics, TimeProvider clock, ILogger<FlexMessageHandler> logger)
+public sealed partial class FlexMessageHandler(FlexEventProcessor processor, PayloadStore payloads, FlexZendeskMetrics metrics, TimeProvider clock, ILogger<FlexMessageHandler> logger)
 {
     public async Task<HandlingResult> HandleAsync(string message, string messageId, long dequeueCount, CancellationToken cancellationToken)
     {
         FlexEventEnvelope envelope;
         try
         {
-            envelope = EventQueueWriter.Deserialize(System.Text.Encoding.UTF8.GetBytes(message));
+            envelope = EnvelopeJson.Deserialize(message);
         }
         catch (JsonException ex)
         {
-            var reason = $"not an event envelope ({ex.Message})";
-            LogPoison(logger, messageId, reason);
-            metrics.EventProcessed("", "invalid");
-            return new(HandlingStatus.Poison, reason, null);
+            return Poison(messageId, "", $"not an event envelope ({ex.Message})");
+        }
+
+        try
+        {
+            // A pointer to an oversize envelope becomes the envelope here: the processor only sees whole events.
+            envelope = await payloads.ResolveAsync(envelope, cancellationToken);
+        }
+        catch (PermanentException ex)
+        {
+            return Poison(messageId, envelope.EventType, ex.Message);
+        }
+        catch (RetryableException ex)
+        {
+            LogRetry(logger, envelope.EventType, envelope.Id, envelope.TaskSid, dequeueCount, ex.Message);
+            metrics.EventProcessed(envelope.EventType, "retry");
+            return new(HandlingStatus.Retry, ex.Message, null);
         }
 
         using var activity = StartActivity(envelope, messageId, dequeueCount);
@@ -57,6 +70,13 @@ public sealed partial class FlexMessageHandler(FlexEventProcessor processor, Fle
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             return new(HandlingStatus.Retry, ex.Message, ex.RetryAfter);
         }
+    }
+
+    private HandlingResult Poison(string messageId, string eventType, string reason)
+    {
+        LogPoison(logger, messageId, reason);
+        metrics.EventProcessed(eventType, "invalid");
+        return new(HandlingStatus.Poison, reason, null);
     }
 
     private static Activity? StartActivity(FlexEventEnvelope envelope, string messageId, long dequeueCount)

@@ -11,7 +11,7 @@ namespace FlexZendesk.Functions.Queues;
 /// Any other failure is thrown: the host makes the message visible again after host.json's
 /// <c>visibilityTimeout</c> and after <c>maxDequeueCount</c> deliveries moves it to <c>&lt;queue&gt;-poison</c>.
 /// </summary>
-public sealed partial class ProcessFlexEvent(FlexMessageHandler handler, EventQueueWriter queue, ILogger<ProcessFlexEvent> logger)
+public sealed partial class ProcessFlexEvent(FlexMessageHandler handler, EventQueueWriter queue, PoisonMessages poison, ILogger<ProcessFlexEvent> logger)
 {
     public const string QueueSetting = "%Queues:EventsQueue%";
 
@@ -27,7 +27,7 @@ public sealed partial class ProcessFlexEvent(FlexMessageHandler handler, EventQu
             case HandlingStatus.Completed:
                 return;
             case HandlingStatus.Poison:
-                await queue.SendPoisonAsync(text, result.Reason, cancellationToken);
+                await poison.SendAsync(text, result.Reason, cancellationToken);
                 return;
             case HandlingStatus.Retry when result.RetryAfter is { } after:
                 var delay = after < MinimumDelay ? MinimumDelay : after;

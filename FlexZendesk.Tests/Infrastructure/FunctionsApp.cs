@@ -106,7 +106,7 @@ internal sealed class FunctionsApp : IDisposable, IAsyncDisposable
         }
 
         PeekedMessage[] messages = await Queue.PeekMessagesAsync(maxMessages: 32);
-        return [.. messages.Select(m => EventQueueWriter.Deserialize(m.Body.ToMemory().Span))];
+        return [.. messages.Select(m => EnvelopeJson.Deserialize(m.Body.ToMemory().Span))];
     }
 
     /// <summary>A client of the started app; the caller disposes it.</summary>

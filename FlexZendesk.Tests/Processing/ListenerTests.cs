@@ -17,11 +17,7 @@ public sealed class ListenerTests
         var taskSid = NewTaskSid();
         await scenario.SendAsync("reservation.accepted", taskSid, Attributes(new { from = "+14155550500" }));
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && !(await scenario.App.PoisonQueue.ExistsAsync()).Value)
-        {
-            await Task.Delay(200);
-        }
+        await WaitUntilAsync(async () => (await scenario.App.PoisonQueue.ExistsAsync()).Value, TimeSpan.FromSeconds(30));
 
         var poisoned = (await scenario.App.PoisonQueue.PeekMessagesAsync()).Value;
         var attempts = (await ZendeskRequestsAsync()).Count(r => r.GetProperty("status").GetInt32() == 500);
@@ -61,11 +57,7 @@ public sealed class ListenerTests
 
         // Stop once the listener holds the message (no longer visible) and its slow Zendesk calls are under way.
         var queue = scenario.App.Queue;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline && (await queue.PeekMessagesAsync()).Value.Length > 0)
-        {
-            await Task.Delay(20);
-        }
+        await WaitUntilAsync(async () => (await queue.PeekMessagesAsync()).Value.Length == 0, TimeSpan.FromSeconds(10));
 
         await scenario.DisposeAsync();
 

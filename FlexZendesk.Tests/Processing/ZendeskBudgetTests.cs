@@ -1,7 +1,4 @@
-using FlexZendesk.Core.Processing;
-using FlexZendesk.Core.Zendesk;
 using FlexZendesk.Tests.Infrastructure;
-using Microsoft.Extensions.Options;
 using static FlexZendesk.Tests.Infrastructure.FlexScenario;
 
 namespace FlexZendesk.Tests.Processing;
@@ -11,32 +8,6 @@ public sealed class ZendeskBudgetTests
 {
     [SetUp]
     public Task Reset() => Remote.ResetAsync();
-
-    [Test]
-    public async Task BurstIsAllowedThenTheBucketRefusesWithRetryAfter()
-    {
-        // 1 per minute: a burst of 1, the next token 64.5 s later, beyond the 5 s a request may wait (half the 10 s timeout).
-        using var budget = new ZendeskBudget(Options.Create(new ZendeskOptions { RequestsPerMinute = 1, TicketUpdatesPerMinute = 1 }));
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 5).Select(async _ =>
-        {
-            try
-            {
-                await budget.AcquireAsync(ticketUpdate: false, CancellationToken.None);
-                return (TimeSpan?)null;
-            }
-            catch (RetryableException ex)
-            {
-                return ex.RetryAfter ?? TimeSpan.MaxValue;
-            }
-        }));
-
-        var granted = outcomes.Count(o => o is null);
-        Assert.Multiple(() =>
-        {
-            Assert.That(granted, Is.EqualTo(1));
-            Assert.That(outcomes.Where(o => o is not null), Has.All.Matches<TimeSpan?>(o => o > TimeSpan.Zero && o < TimeSpan.FromMinutes(1)));
-        });
-    }
 
     [Test]
     public async Task A429IsRescheduledWithoutSpendingADelivery()

@@ -226,7 +226,7 @@ public sealed class TaskRouterEventsTests : AppFixture
         Assert.That(pointer.PayloadBlob, Is.Not.Null);
         Assert.That(pointer.Id, Is.EqualTo("EV0123456789abcdef0123456789abcdef"));
 
-        var reader = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Core.Queues.EventQueueWriter>(App.Services);
+        var reader = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Core.Queues.PayloadStore>(App.Services);
         var full = await reader.ResolveAsync(pointer, CancellationToken.None);
         Assert.Multiple(() =>
         {
