@@ -8,7 +8,9 @@ namespace FlexZendesk.Core.Zendesk;
 /// Each is a token bucket that refills at 93 % of its per-minute limit with a burst of 5 %, so no minute ever exceeds
 /// the limit (2 % is left for network jitter between our clock and Zendesk's) while sustained use stays at 93 %.
 /// Requests are given their turn in arrival order; one whose turn is more than half of <c>Zendesk:TimeoutSeconds</c>
-/// away is refused at once as retryable with that wait as its Retry-After, and its message is rescheduled.
+/// away takes no turn, waits that half and then fails as retryable (Retry-After: when a turn is near again, at least
+/// that half), and its message is rescheduled. The wait before failing is deliberate: it spaces a busy instance's
+/// retries, which would otherwise come straight back and spend turns on first calls of work a later refusal breaks off.
 /// </summary>
 /// <remarks>
 /// The bucket is kept as its next free turn (the "generic cell rate algorithm", equivalent to a token bucket) on
@@ -24,20 +26,29 @@ public sealed class ZendeskBudget(IOptions<ZendeskOptions> options, TimeProvider
     private readonly Bucket _updates = new(options.Value.TicketUpdatesPerMinute, "Zendesk:TicketUpdatesPerMinute", clock);
 
     /// <summary>Waits for this request's turn (and a ticket update's turn for updates), at most half of Zendesk:TimeoutSeconds.</summary>
-    /// <exception cref="RetryableException">The turn is further away; <see cref="RetryableException.RetryAfter"/> says when it comes.</exception>
+    /// <exception cref="RetryableException">No turn within that half; <see cref="RetryableException.RetryAfter"/> says when to come back.</exception>
     public async Task AcquireAsync(bool ticketUpdate, CancellationToken cancellationToken)
     {
-        var wait = _requests.Reserve(_maxWait);
-        if (ticketUpdate)
+        var wait = _requests.TryReserve(_maxWait);
+        var refusedBy = wait is null ? _requests : null;
+        if (ticketUpdate && refusedBy is null)
         {
             // Both turns are taken now, in arrival order; the request waits for the later one.
-            var update = _updates.Reserve(_maxWait);
+            var update = _updates.TryReserve(_maxWait);
+            refusedBy = update is null ? _updates : null;
             wait = update > wait ? update : wait;
+        }
+
+        if (refusedBy is not null)
+        {
+            await Task.Delay(_maxWait, clock, cancellationToken);
+            var retryAfter = refusedBy.WaitForTurn();
+            throw new RetryableException($"{refusedBy.Limit} spent on this instance", retryAfter > _maxWait ? retryAfter : _maxWait);
         }
 
         if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(wait, clock, cancellationToken);
+            await Task.Delay(wait.Value, clock, cancellationToken);
         }
     }
 
@@ -48,23 +59,39 @@ public sealed class ZendeskBudget(IOptions<ZendeskOptions> options, TimeProvider
         private readonly Lock _lock = new();
         private DateTimeOffset _nextTurn = DateTimeOffset.MinValue;
 
-        /// <summary>Takes the next turn and says how long until it comes; refuses (taking nothing) when that is beyond <paramref name="maxWait"/>.</summary>
-        public TimeSpan Reserve(TimeSpan maxWait)
+        public string Limit => limit;
+
+        /// <summary>Takes the next turn and says how long until it comes; null (nothing taken) when that is beyond <paramref name="maxWait"/>.</summary>
+        public TimeSpan? TryReserve(TimeSpan maxWait)
         {
             lock (_lock)
             {
-                var now = clock.GetUtcNow();
-                // A full bucket holds _burst tokens: turns may run up to _burst intervals ahead of now.
-                var next = (_nextTurn > now ? _nextTurn : now) + _interval;
-                var wait = next - now - (_interval * _burst);
+                var (next, wait) = Next();
                 if (wait > maxWait)
                 {
-                    throw new RetryableException($"{limit} spent on this instance", wait);
+                    return null;
                 }
 
                 _nextTurn = next;
                 return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
             }
+        }
+
+        /// <summary>How long a turn taken now would wait.</summary>
+        public TimeSpan WaitForTurn()
+        {
+            lock (_lock)
+            {
+                return Next().Wait;
+            }
+        }
+
+        // A full bucket holds _burst tokens: turns may run up to _burst intervals ahead of now.
+        private (DateTimeOffset Next, TimeSpan Wait) Next()
+        {
+            var now = clock.GetUtcNow();
+            var next = (_nextTurn > now ? _nextTurn : now) + _interval;
+            return (next, next - now - (_interval * _burst));
         }
     }
 }

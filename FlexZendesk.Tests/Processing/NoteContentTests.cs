@@ -4,15 +4,13 @@ using static FlexZendesk.Tests.Infrastructure.FlexScenario;
 namespace FlexZendesk.Tests.Processing;
 
 /// <summary>What the notes carry, and which stages get one.</summary>
-public sealed class NoteContentTests
+// Tests that need other settings start their own app; the others share the fixture's.
+public sealed class NoteContentTests : ScenarioFixture
 {
-    [SetUp]
-    public Task Reset() => Remote.ResetAsync();
-
     [Test]
     public async Task ChatTaskCompletionNoteCarriesTheTranscript()
     {
-        await using var scenario = new FlexScenario();
+        var scenario = Scenario;
         var taskSid = NewTaskSid();
         const string conversation = "CH0123456789abcdef0123456789abcdef";
         await Remote.PostControlAsync($"/_sandbox/conversations/{conversation}/messages", new { author = "customer", body = "My order never arrived" });
@@ -31,7 +29,7 @@ public sealed class NoteContentTests
     [Test]
     public async Task NotesCarryTheRecordingLink()
     {
-        await using var scenario = new FlexScenario();
+        var scenario = Scenario;
         var segmentTask = NewTaskSid();
         var segment = Attributes(new { from = "+14155550301", conversations = new { segment_link = "https://recordings.example.test/segment/1" } });
         var callTask = NewTaskSid();

@@ -16,15 +16,18 @@ public sealed class ZendeskBudgetClockTests
         var budget = new ZendeskBudget(Options.Create(new ZendeskOptions { RequestsPerMinute = 1, TicketUpdatesPerMinute = 1, TimeoutSeconds = 10 }), clock);
 
         await budget.AcquireAsync(ticketUpdate: false, CancellationToken.None);
-        var refused = await Assert.ThrowsAsync<RetryableException>(() => budget.AcquireAsync(ticketUpdate: false, CancellationToken.None));
+        var second = budget.AcquireAsync(ticketUpdate: false, CancellationToken.None);
+        Assert.That(second.IsCompleted, Is.False, "a refusal waits half the timeout first, spacing the retries");
+        clock.Advance(TimeSpan.FromSeconds(5));
+        var refused = await Assert.ThrowsAsync<RetryableException>(() => second);
 
         Assert.Multiple(() =>
         {
             Assert.That(refused!.Message, Does.Contain("Zendesk:RequestsPerMinute"));
-            Assert.That(refused.RetryAfter!.Value.TotalSeconds, Is.EqualTo(60 / 0.93).Within(0.01), "the next token's time, not a guess");
+            Assert.That(refused.RetryAfter!.Value.TotalSeconds, Is.EqualTo((60 / 0.93) - 5).Within(0.01), "when the next token comes, not a guess");
         });
 
-        clock.Advance(TimeSpan.FromSeconds(64));
+        clock.Advance(TimeSpan.FromSeconds(59));
         var early = budget.AcquireAsync(ticketUpdate: false, CancellationToken.None);
         Assert.That(early.IsCompleted, Is.False, "half a second before the token: the request waits for it");
         clock.Advance(TimeSpan.FromSeconds(1));
@@ -70,7 +73,9 @@ public sealed class ZendeskBudgetClockTests
 
         await budget.AcquireAsync(ticketUpdate: true, CancellationToken.None);
         await budget.AcquireAsync(ticketUpdate: false, CancellationToken.None);
-        var refused = await Assert.ThrowsAsync<RetryableException>(() => budget.AcquireAsync(ticketUpdate: true, CancellationToken.None));
+        var update = budget.AcquireAsync(ticketUpdate: true, CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        var refused = await Assert.ThrowsAsync<RetryableException>(() => update);
 
         Assert.That(refused!.Message, Does.Contain("Zendesk:TicketUpdatesPerMinute"));
     }
