@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Storage;
@@ -16,7 +15,7 @@ internal static class Tables
         }
         catch (Exception ex) when (StorageCall.IsFailure(ex, cancellationToken))
         {
-            throw new RetryableException($"Azure Table {table.Name}: {(ex as RequestFailedException)?.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ex.GetType().Name}", inner: ex);
+            throw new RetryableException($"Azure Table {table.Name}: {StorageCall.Describe(ex)}", inner: ex);
         }
     }
 }

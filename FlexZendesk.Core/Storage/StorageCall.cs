@@ -28,6 +28,17 @@ public static class StorageCall
         ex is RequestFailedException or HttpRequestException or AggregateException
         || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
+    /// <summary>
+    /// What went wrong, for a log line or an exception message (never a secret: statuses, error codes, type names):
+    /// <c>HTTP 409 EntityAlreadyExists</c>, or for the SDK's exhausted retries every distinct attempt's failure.
+    /// </summary>
+    public static string Describe(Exception ex) => ex switch
+    {
+        RequestFailedException failed => $"HTTP {failed.Status} {failed.ErrorCode}".TrimEnd(),
+        AggregateException many => "retries exhausted: " + string.Join("; ", many.InnerExceptions.Select(Describe).Distinct()),
+        _ => ex.GetType().Name,
+    };
+
     /// <summary>404 for the queue, table or container itself; a missing entity, message or blob is not this.</summary>
     private static bool IsMissingContainer(RequestFailedException ex) =>
         ex.Status == 404 && ex.ErrorCode is "QueueNotFound" or "TableNotFound" or "ContainerNotFound";
