@@ -53,6 +53,9 @@ public sealed class TaskLedger
 
     public bool IsNoteFailed(string stage) => Entity.GetString(NotePrefix + stage) == "failed";
 
+    /// <summary>Done or refused for good: nothing more to try for this stage's note.</summary>
+    public bool IsNoteSettled(string stage) => IsNoteDone(stage) || IsNoteFailed(stage);
+
     public void ClaimNote(string stage, Claim claim) => Entity[NotePrefix + stage] = claim.ToString();
 
     public IEnumerable<string> DoneStages => Entity.Keys

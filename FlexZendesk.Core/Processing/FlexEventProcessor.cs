@@ -23,14 +23,15 @@ public sealed class FlexEventProcessor(
 {
     public async Task<ProcessingOutcome> ProcessAsync(FlexEventEnvelope envelope, CancellationToken cancellationToken)
     {
-        if (Work(envelope) is not { } work)
+        var (work, unwanted) = Work(envelope);
+        if (work is null)
         {
-            return ProcessingOutcome.Skipped(Unwanted(envelope));
+            return ProcessingOutcome.Skipped(unwanted!);
         }
 
         var (task, stage) = (work.Task, work.Stage);
         var session = await ledgers.OpenAsync(task.TaskSid, cancellationToken);
-        var noteOwed = stage is not null && !session.Ledger.IsNoteDone(stage) && !session.Ledger.IsNoteFailed(stage);
+        var noteOwed = stage is not null && !session.Ledger.IsNoteSettled(stage);
         if (stage is not null && !noteOwed && !WriteBackOwed(session.Ledger, work))
         {
             return ProcessingOutcome.Skipped($"the {stage} note is already logged") with { TicketId = session.Ledger.TicketId };
@@ -50,7 +51,7 @@ public sealed class FlexEventProcessor(
             return ProcessingOutcome.Skipped("no ticket: the task names none that can be used and Tickets:CreateTickets is off");
         }
 
-        if (note is not null && !session.Ledger.IsNoteDone(stage!) && !session.Ledger.IsNoteFailed(stage!))
+        if (note is not null && !session.Ledger.IsNoteSettled(stage!))
         {
             await notes.LogAsync(session, task, stage!, note, cancellationToken);
         }
@@ -69,31 +70,37 @@ public sealed class FlexEventProcessor(
         return new ProcessingOutcome(true, $"{envelope.EventType}: ticket {ledger.TicketId} ({ledger.TicketSource}), notes {string.Join(",", ledger.DoneStages.Order())}", ledger.TicketId);
     }
 
-    /// <summary>What the event asks for; null when it asks for nothing (<see cref="Unwanted"/> says why).</summary>
-    private TaskWork? Work(FlexEventEnvelope envelope)
+    /// <summary>What the event asks for, or why it asks for nothing.</summary>
+    private (TaskWork? Work, string? Unwanted) Work(FlexEventEnvelope envelope)
     {
         if (envelope.Source == EventSources.Studio)
         {
             if (envelope.EventType != StudioTicketRequest.EventType)
             {
-                return null;
+                return (null, $"Studio {envelope.EventType} needs no Zendesk effect (only {StudioTicketRequest.EventType} does)");
             }
 
             var (request, body) = StudioTicketRequest.ToTask(envelope);
-            return new TaskWork(request, StudioTicketRequest.Stage, body, WriteBack: false);
+            return (new TaskWork(request, StudioTicketRequest.Stage, body, WriteBack: false), null);
         }
 
         var task = new TaskContext(envelope);
+        if (task.TaskSid.Length == 0)
+        {
+            return (null, $"{envelope.EventType} carries no TaskSid");
+        }
+
+        if (Filtered(task) is { } filtered)
+        {
+            return (null, filtered);
+        }
+
         var stage = TaskStages.Of(envelope.EventType);
         var noteWanted = stage is not null && noteOptions.Value.StageSet.Contains(stage);
-        var wanted = task.TaskSid.Length > 0 && Filtered(task) is null && (noteWanted || envelope.EventType == ticketOptions.Value.CreateOn);
-        return wanted ? new TaskWork(task, noteWanted ? stage : null, Note: null, WriteBack: stage is null || !TaskStages.IsFinal(stage)) : null;
+        return noteWanted || envelope.EventType == ticketOptions.Value.CreateOn
+            ? (new TaskWork(task, noteWanted ? stage : null, Note: null, WriteBack: stage is null || !TaskStages.IsFinal(stage)), null)
+            : (null, $"nothing to do at {envelope.EventType}");
     }
-
-    private string Unwanted(FlexEventEnvelope envelope) => envelope.Source == EventSources.Studio
-        ? $"Studio {envelope.EventType} needs no Zendesk effect (only {StudioTicketRequest.EventType} does)"
-        : string.IsNullOrEmpty(envelope.TaskSid) ? $"{envelope.EventType} carries no TaskSid"
-        : Filtered(new TaskContext(envelope)) ?? $"nothing to do at {envelope.EventType}";
 
     private bool WriteBackOwed(TaskLedger ledger, TaskWork work) =>
         work.WriteBack && flexOptions.Value.WriteBackTaskAttributes && ledger.TicketId is not null && !ledger.WrittenBack;

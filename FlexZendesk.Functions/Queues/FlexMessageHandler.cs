@@ -36,9 +36,7 @@ public sealed partial class FlexMessageHandler(FlexEventProcessor processor, Pay
         }
         catch (RetryableException ex)
         {
-            LogRetry(logger, envelope.EventType, envelope.Id, envelope.TaskSid, dequeueCount, ex.Message);
-            metrics.EventProcessed(envelope.EventType, "retry");
-            return new(HandlingStatus.Retry, ex.Message, null);
+            return Retry(envelope, dequeueCount, ex);
         }
 
         using var activity = StartActivity(envelope, messageId, dequeueCount);
@@ -65,11 +63,16 @@ public sealed partial class FlexMessageHandler(FlexEventProcessor processor, Pay
         }
         catch (RetryableException ex)
         {
-            LogRetry(logger, envelope.EventType, envelope.Id, envelope.TaskSid, dequeueCount, ex.Message);
-            metrics.EventProcessed(envelope.EventType, "retry");
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            return new(HandlingStatus.Retry, ex.Message, ex.RetryAfter);
+            return Retry(envelope, dequeueCount, ex);
         }
+    }
+
+    private HandlingResult Retry(FlexEventEnvelope envelope, long dequeueCount, RetryableException ex)
+    {
+        LogRetry(logger, envelope.EventType, envelope.Id, envelope.TaskSid, dequeueCount, ex.Message);
+        metrics.EventProcessed(envelope.EventType, "retry");
+        return new(HandlingStatus.Retry, ex.Message, ex.RetryAfter);
     }
 
     private HandlingResult Poison(string messageId, string eventType, string reason)
