@@ -110,18 +110,26 @@ internal static class E2eBench
         var (drain, _, _) = await DriveAsync(settings, sandbox, batch, concurrency, Order.Spaced);
         var state = (await sandbox.GetFromJsonAsync<JsonNode>("/_sandbox/state"))!;
         var requests = Lifecycles.ZendeskRequests(state);
-        var complete = Lifecycles.Complete(state, [.. batch.Select(b => b.Task)]);
+        var tasks = batch.Select(b => b.Task).ToList();
+        var complete = Lifecycles.Complete(state, tasks);
+        var (lost, duplicateTickets, duplicateNotes) = Lifecycles.Outcome(state, tasks);
         var tooMany = requests.Count(r => r.Status == 429);
+        int instances;
+        using (var ingress = new Ingress(settings))
+        {
+            instances = ingress.Instances;
+        }
 
         // Zendesk counts per clock minute; the first and last minutes are partial (ramp-up, tail), so only full ones count.
         var perMinute = requests.GroupBy(r => r.At.ToUnixTimeSeconds() / 60).OrderBy(g => g.Key).Select(g => g.Count()).ToList();
         var full = perMinute.Count > 2 ? perMinute[1..^1] : [];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-            e2e budget: {lifecycles} new-caller lifecycles, {concurrency} at a time; app and sandbox both at {requestsPerMinute} requests/min and {updatesPerMinute} ticket updates/min
+            e2e budget: {lifecycles} new-caller lifecycles, {concurrency} at a time, callbacks spread over {instances} app instance(s) that share one queue and one budget; app and sandbox both at {requestsPerMinute} requests/min and {updatesPerMinute} ticket updates/min
 
             | measure | value |
             |---|---|
             | lifecycles complete | {complete}/{lifecycles} |
+            | lost / duplicate tickets / duplicate notes | {lost} / {duplicateTickets} / {duplicateNotes} |
             | drain time | {drain.TotalSeconds:F1} s |
             | Zendesk requests | {requests.Count} |
             | requests per full clock minute | {string.Join(", ", full)} |
@@ -129,7 +137,7 @@ internal static class E2eBench
             | most requests in any sliding 60 s | {Lifecycles.MaxPerSlidingMinute([.. requests.Select(r => r.At)])} / {requestsPerMinute} |
             | 429 answers | {tooMany} |
             """));
-        return complete == lifecycles && tooMany == 0 && full.Count > 0 && full.Average() >= 0.9 * requestsPerMinute ? 0 : 1;
+        return complete == lifecycles && lost + duplicateTickets + duplicateNotes == 0 && tooMany == 0 && full.Count > 0 && full.Average() >= 0.9 * requestsPerMinute ? 0 : 1;
     }
 
     /// <summary>Sends each lifecycle's events in <paramref name="order"/>, <paramref name="concurrency"/> lifecycles at a time, then waits for the effects.</summary>
@@ -137,7 +145,7 @@ internal static class E2eBench
         DevSettings settings, HttpClient sandbox, List<(string Task, string Attributes)> batch, int concurrency, Order order)
     {
         var workspace = settings.WorkspaceSid ?? SampleCallback.DefaultWorkspaceSid;
-        using var http = new HttpClient { BaseAddress = new Uri(settings.AppUrl) };
+        using var ingress = new Ingress(settings);
         var sent = new ConcurrentDictionary<(string, string), DateTimeOffset>();
         var answers = new ConcurrentDictionary<int, int>();
         var clock = Stopwatch.StartNew();
@@ -145,7 +153,7 @@ internal static class E2eBench
         {
             async Task SendAsync(string eventType, string sid)
             {
-                var status = await Lifecycles.SendAsync(http, settings, workspace, new(lifecycle.Task, eventType, sid, lifecycle.Attributes), ct);
+                var status = await ingress.SendAsync(workspace, new(lifecycle.Task, eventType, sid, lifecycle.Attributes), ct);
                 Lifecycles.Count(answers, status);
                 var stage = eventType switch { "reservation.accepted" => "accepted", "task.completed" => "completed", _ => null };
                 if (stage is not null)

@@ -62,6 +62,17 @@ internal static partial class Lifecycles
     public static Dictionary<string, List<JsonNode?>> TicketsByTask(JsonNode state) =>
         state["tickets"]!.AsArray().GroupBy(t => (string?)t!["external_id"] ?? "").ToDictionary(g => g.Key, g => g.ToList());
 
+    /// <summary>New-caller lifecycles without their ticket or a default stage note; extra tickets; extra notes.</summary>
+    public static (int Lost, int DuplicateTickets, int DuplicateNotes) Outcome(JsonNode state, IReadOnlyCollection<string> tasks)
+    {
+        var byTask = TicketsByTask(state);
+        var wanted = tasks.ToHashSet(StringComparer.Ordinal);
+        var lost = tasks.Count(t => !byTask.TryGetValue(t, out var mine) || Notes(mine, t, "accepted") == 0 || Notes(mine, t, "completed") == 0);
+        var duplicateTickets = byTask.Where(g => wanted.Contains(g.Key)).Sum(g => g.Value.Count - 1);
+        var duplicateNotes = tasks.Sum(t => byTask.TryGetValue(t, out var mine) ? Math.Max(0, Notes(mine, t, "accepted") - 1) + Math.Max(0, Notes(mine, t, "completed") - 1) : 0);
+        return (lost, duplicateTickets, duplicateNotes);
+    }
+
     /// <summary>The comments that carry the note of <paramref name="stage"/> for <paramref name="taskSid"/>.</summary>
     public static IEnumerable<JsonNode> NoteComments(IEnumerable<JsonNode?> tickets, string taskSid, string stage) =>
         tickets.SelectMany(t => t!["comments"]!.AsArray())
@@ -70,7 +81,10 @@ internal static partial class Lifecycles
     public static int Notes(IEnumerable<JsonNode?> tickets, string taskSid, string stage) => NoteComments(tickets, taskSid, stage).Count();
 
     /// <summary>Tasks with both default stage notes, on whichever ticket (a reused zd_ticket_id has no external_id).</summary>
-    public static int Complete(JsonNode state, IReadOnlyCollection<string> tasks)
+    public static int Complete(JsonNode state, IReadOnlyCollection<string> tasks) => CompleteTasks(state, tasks).Count;
+
+    /// <summary>Which of <paramref name="tasks"/> have both default stage notes.</summary>
+    public static HashSet<string> CompleteTasks(JsonNode state, IEnumerable<string> tasks)
     {
         // One pass over every comment, indexed by marker: polling thousands of tasks must not rescan per task.
         var markers = new HashSet<string>(StringComparer.Ordinal);
@@ -82,7 +96,7 @@ internal static partial class Lifecycles
             }
         }
 
-        return tasks.Count(t => markers.Contains($"[FlexZendesk {t} accepted]") && markers.Contains($"[FlexZendesk {t} completed]"));
+        return tasks.Where(t => markers.Contains($"[FlexZendesk {t} accepted]") && markers.Contains($"[FlexZendesk {t} completed]")).ToHashSet(StringComparer.Ordinal);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\[FlexZendesk \S+ \S+\]")]

@@ -10,6 +10,8 @@ namespace FlexZendesk.DevTools;
 /// <summary>
 /// The soak benchmark (scripts/soak): many task lifecycles, shuffled, 20 % delivered twice, against the running app
 /// while the sandbox injects 10 % 5xx, 5 % 429 and 2 % answers lost past the client timeout. Prints what came out.
+/// SOAK_RATE paces the deliveries (per second; unset: as fast as the app answers); SOAK_KILL_EVERY (seconds) adds
+/// the crash soak: one of scripts/run's instances SIGKILLed in turn, each kill's restart and recovery reported.
 /// </summary>
 internal static class Soak
 {
@@ -51,17 +53,49 @@ internal static class Soak
             (await sandbox.PostAsJsonAsync("/_sandbox/faults", fault)).EnsureSuccessStatusCode();
         }
 
+        var rate = Number("SOAK_RATE");
+        var killEvery = Number("SOAK_KILL_EVERY");
+        var expected = deliveries.GroupBy(d => d.Task).ToDictionary(g => g.Key, g => g.Count());
+        var answered = new ConcurrentDictionary<string, int>();
+        var settled = new ConcurrentQueue<string>();
+        var killer = killEvery > 0 ? new Killer(TimeSpan.FromSeconds(killEvery), sandbox, () => [.. settled]) : null;
+        using var stopKilling = new CancellationTokenSource();
+
         var clock = Stopwatch.StartNew();
-        using var http = new HttpClient { BaseAddress = new Uri(settings.AppUrl) };
+        var killing = killer?.RunAsync(clock, stopKilling.Token) ?? Task.CompletedTask;
+        using var ingress = new Ingress(settings);
         var statuses = new ConcurrentDictionary<int, int>();
-        await Parallel.ForEachAsync(shuffled, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (d, ct) =>
-            Lifecycles.Count(statuses, await Lifecycles.SendAsync(http, settings, workspace, d, ct)));
-        var ingress = clock.Elapsed;
-        Console.WriteLine($"soak: {lifecycles} lifecycles, {deliveries.Count} deliveries ({lifecycles * Lifecycles.Events.Length} distinct events) sent in {ingress.TotalSeconds:F1} s; answers {Lifecycles.Describe(statuses)}");
+        await Parallel.ForEachAsync(shuffled.Select((d, i) => (Delivery: d, Index: i)), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (item, ct) =>
+        {
+            if (rate > 0 && TimeSpan.FromSeconds(item.Index / rate) - clock.Elapsed is { Ticks: > 0 } early)
+            {
+                await Task.Delay(early, ct);
+            }
+
+            Lifecycles.Count(statuses, await ingress.SendAsync(workspace, item.Delivery, ct));
+            if (answered.AddOrUpdate(item.Delivery.Task, 1, (_, n) => n + 1) == expected[item.Delivery.Task])
+            {
+                settled.Enqueue(item.Delivery.Task);
+            }
+        });
+        var sent = clock.Elapsed;
+        Console.WriteLine($"soak: {lifecycles} lifecycles, {deliveries.Count} deliveries ({lifecycles * Lifecycles.Events.Length} distinct events) sent in {sent.TotalSeconds:F1} s{(rate > 0 ? $" (paced at {rate:F0}/s)" : "")} to {ingress.Instances} instance(s); answers {Lifecycles.Describe(statuses)}; {ingress.Failovers} sent again to another instance after no answer");
 
         // Wait for the effects: every lifecycle with its accepted and completed notes, or no progress for 2 minutes.
         var state = await Lifecycles.AwaitEffectsAsync(sandbox, tasks, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(1));
         var drained = clock.Elapsed;
+        await stopKilling.CancelAsync();
+        await killing;
+        if (killer is not null)
+        {
+            Console.WriteLine($"\ncrash soak: SIGKILL every {killEvery:F0} s, {killer.Kills.Count} kills\n");
+            Console.WriteLine("| kill | instance | at s | restarted after s | tasks pending at the kill | all of them complete after s |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+            foreach (var (k, i) in killer.Kills.Select((k, i) => (k, i + 1)))
+            {
+                Console.WriteLine($"| {i} | {k.Instance} | {k.At:F1} | {k.Restart:F1} | {k.Pending} | {k.Recovery:F1} |");
+            }
+        }
         (await sandbox.DeleteAsync("/_sandbox/faults")).EnsureSuccessStatusCode();
         state = (await sandbox.GetFromJsonAsync<JsonNode>("/_sandbox/state"))!;
         var poison = new QueueClient(settings.Storage, settings.Queue + "-poison");
@@ -69,12 +103,12 @@ internal static class Soak
         return Report(state, tasks, deliveries.Count, lifecycles * Lifecycles.Events.Length, drained, poisoned, budget);
     }
 
+    private static double Number(string name) =>
+        double.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out var value) ? value : 0;
+
     private static int Report(JsonNode state, List<string> tasks, int deliveries, int events, TimeSpan elapsed, int poisoned, int budget)
     {
-        var byTask = Lifecycles.TicketsByTask(state);
-        var lost = tasks.Count(t => !byTask.TryGetValue(t, out var mine) || Lifecycles.Notes(mine, t, "accepted") == 0 || Lifecycles.Notes(mine, t, "completed") == 0);
-        var duplicateTickets = byTask.Where(g => tasks.Contains(g.Key)).Sum(g => g.Value.Count - 1);
-        var duplicateNotes = tasks.Sum(t => byTask.TryGetValue(t, out var mine) ? Math.Max(0, Lifecycles.Notes(mine, t, "accepted") - 1) + Math.Max(0, Lifecycles.Notes(mine, t, "completed") - 1) : 0);
+        var (lost, duplicateTickets, duplicateNotes) = Lifecycles.Outcome(state, tasks);
         var requests = Lifecycles.ZendeskRequests(state);
         var statuses = requests.GroupBy(r => r.Status).Select(g => KeyValuePair.Create(g.Key, g.Count()));
         var maxMinute = Lifecycles.MaxPerSlidingMinute([.. requests.Select(r => r.At)]);

@@ -18,7 +18,7 @@ param hostingPlan string = 'FlexConsumption'
 @allowed(['EP1', 'EP2', 'EP3'])
 param premiumSku string = 'EP1'
 
-@description('Flex Consumption: most instances. Zendesk budgets are per instance: divide them by this (see README).')
+@description('Flex Consumption: most instances. The Zendesk budgets are account-wide and shared by every instance through Azure Storage (see README).')
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 4

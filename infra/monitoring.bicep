@@ -47,7 +47,7 @@ var alerts = [
     name: 'zendesk-429'
     severity: 2
     title: 'FlexZendesk: Zendesk rate limiting (429)'
-    description: 'Zendesk answered 429 more often than the threshold in 15 minutes: lower Zendesk__RequestsPerMinute (per instance) or raise the plan.'
+    description: 'Zendesk answered 429 more often than the threshold in 15 minutes: set Zendesk__RequestsPerMinute to the plan (account-wide, shared by all instances), check other API clients of the account, or raise the plan.'
     query: 'customMetrics | where name == "flexzendesk.zendesk.throttled" and tostring(customDimensions.reason) == "429" | summarize Throttled = sum(valueSum)'
     metric: 'Throttled'
     aggregation: 'Total'

@@ -63,6 +63,25 @@ start_run() { # log [NAME=value ...]
   done
 }
 
+# Stops scripts/run's app instances gracefully (TERM, then waits up to 10 s), before stop_group takes the rest down,
+# so their last log lines (the Zendesk budget's storage use) reach .tools/instances/*.log.
+stop_instances() {
+  local pids=() file
+  for file in "$repo_root"/.tools/instances/*.pid; do [ -f "$file" ] && pids+=("$(cat "$file")"); done
+  [ ${#pids[@]} -eq 0 ] && return 0
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "${pids[@]}" 2>/dev/null || return 0; sleep 0.1; done
+}
+
+# Prints what the shared Zendesk budget cost the instances of the last run, summed from each instance's last log line:
+# turns leased, turns that lapsed unused, storage transactions.
+budget_use() {
+  cat "$repo_root"/.tools/instances/*.log 2>/dev/null | grep 'Zendesk budget on this instance:' |
+    sed 's/.*instance: //' | tr -c '0-9\n' ' ' |
+    awk '{ turns += $1 + $4; lapsed += $2 + $5; storage += $3 + $6; n++ }
+         END { printf "shared budget: %d instance(s) reported %d turns leased (%d lapsed unused) for %d storage transactions\n", n, turns, lapsed, storage }'
+}
+
 stop_group() { # pid
   kill -TERM -- -"$1" 2>/dev/null || return 0
   for _ in $(seq 50); do kill -0 -- -"$1" 2>/dev/null || return 0; sleep 0.1; done

@@ -12,6 +12,7 @@ public sealed class LedgerSession
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan ComeBack = TimeSpan.FromSeconds(2);
 
     private readonly LedgerStore _store;
     private readonly TimeProvider _clock;
@@ -69,7 +70,9 @@ public sealed class LedgerSession
 
     /// <summary>
     /// Another worker holds a fresh claim (a duplicate or concurrent event of the task): wait a little for it to
-    /// finish rather than failing the message, then give up as retryable.
+    /// finish rather than failing the message, then give up as retryable with a short Retry-After, so the message is
+    /// rescheduled without spending a delivery (the other worker is busy, e.g. waiting for Zendesk budget turns; this
+    /// message did nothing wrong). A claim whose owner died expires after Ledger:ClaimTimeoutSeconds, which bounds it.
     /// </summary>
     public async Task WaitUntilAsync(Func<TaskLedger, bool> canProceed, string what, CancellationToken cancellationToken)
     {
@@ -85,7 +88,7 @@ public sealed class LedgerSession
 
             if (_clock.GetUtcNow() > deadline)
             {
-                throw new RetryableException($"{what} is in progress in another worker");
+                throw new RetryableException($"{what} is in progress in another worker", ComeBack);
             }
         }
     }

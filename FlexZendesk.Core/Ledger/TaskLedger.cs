@@ -58,6 +58,9 @@ public sealed class TaskLedger
 
     public void ClaimNote(string stage, Claim claim) => Entity[NotePrefix + stage] = claim.ToString();
 
+    /// <summary>Drops this stage's claim: its owner knows the note was never sent.</summary>
+    public void ReleaseNote(string stage) => Entity.Remove(NotePrefix + stage);
+
     public IEnumerable<string> DoneStages => Entity.Keys
         .Where(k => k.StartsWith(NotePrefix, StringComparison.Ordinal) && Entity.GetString(k) == "done")
         .Select(k => k[NotePrefix.Length..]);

@@ -5,4 +5,7 @@ public sealed class RetryableException(string reason, TimeSpan? retryAfter = nul
 {
     /// <summary>How long the remote side asked us to wait (429 Retry-After), if it said.</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>The request never left this process (the Zendesk budget refused it): nothing to check on the remote side.</summary>
+    public bool NotSent { get; init; }
 }

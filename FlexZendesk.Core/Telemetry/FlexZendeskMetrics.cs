@@ -31,7 +31,7 @@ public sealed class FlexZendeskMetrics
         _ticketsCreated = meter.CreateCounter<long>("flexzendesk.tickets.created", "{ticket}", "Zendesk tickets created");
         _notesLogged = meter.CreateCounter<long>("flexzendesk.notes.logged", "{note}", "Internal notes logged, by stage");
         _zendeskCalls = meter.CreateCounter<long>("flexzendesk.zendesk.calls", "{call}", "Zendesk API calls, by method and status code (0: no answer)");
-        _throttled = meter.CreateCounter<long>("flexzendesk.zendesk.throttled", "{event}", "Zendesk rate limiting: a 429 answer, or this instance's budget spent (reason)");
+        _throttled = meter.CreateCounter<long>("flexzendesk.zendesk.throttled", "{event}", "Zendesk rate limiting: a 429 answer, or the shared budget spent (reason)");
         _twilioCalls = meter.CreateCounter<long>("flexzendesk.twilio.calls", "{call}", "Twilio API calls, by method and status code (0: no answer)");
         _poisoned = meter.CreateCounter<long>("flexzendesk.poison.messages", "{message}", "Messages moved to the poison queue");
         _queueLatency = meter.CreateHistogram<double>("flexzendesk.queue.latency", "s", "From callback received to its processing start, by event type",

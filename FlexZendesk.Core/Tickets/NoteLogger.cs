@@ -51,6 +51,12 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, FlexZendeskMetrics m
             {
                 await ApiCall.RequireAsync(() => zendesk.UpdateTicketAsync(ticketId, update, cancellationToken), "Zendesk add note", cancellationToken);
             }
+            catch (RetryableException ex) when (ex.NotSent)
+            {
+                // Never sent (the budget refused it): drop the claim, so the retry writes at once without checking for the marker.
+                await session.RecordIfUnchangedAsync(l => l.ReleaseNote(stage), cancellationToken);
+                throw;
+            }
             catch (RetryableException)
             {
                 // Unknown whether Zendesk applied it: make the claim stale so the retry checks for the marker at once.

@@ -23,10 +23,10 @@ public sealed class ZendeskOptions
 
     public int TimeoutSeconds { get; set; } = 10;
 
-    /// <summary>The plan's API budget (Team 200, Professional 400, Enterprise 700, High Volume 2500), per instance.</summary>
+    /// <summary>The plan's API budget (Team 200, Professional 400, Enterprise 700, High Volume 2500), for the account: every instance spends it together.</summary>
     public int RequestsPerMinute { get; set; } = 200;
 
-    /// <summary>Zendesk's Update Ticket limit (100 per minute per account), per instance.</summary>
+    /// <summary>Zendesk's Update Ticket limit (100 per minute per account), for the account: every instance spends it together.</summary>
     public int TicketUpdatesPerMinute { get; set; } = 100;
 }
 

@@ -41,6 +41,6 @@ public sealed partial class ProcessFlexEvent(FlexMessageHandler handler, EventQu
 
     private static readonly TimeSpan MinimumDelay = TimeSpan.FromSeconds(1);
 
-    [LoggerMessage(LogLevel.Information, "Rescheduled message {MessageId} in {DelaySeconds} s (a remote wait; no delivery spent)")]
+    [LoggerMessage(LogLevel.Information, "Rescheduled message {MessageId} in {DelaySeconds} s (a wait for Zendesk or for another worker; no delivery spent)")]
     private static partial void LogRescheduled(ILogger logger, string messageId, double delaySeconds);
 }

@@ -62,6 +62,10 @@ internal sealed class FunctionsApp : IDisposable, IAsyncDisposable
             _settings[key] = value;
         }
 
+        // Another instance of the same deployment passes the first one's queue and table prefix.
+        QueueName = _settings["Queues:EventsQueue"]!;
+        TablePrefix = _settings["Ledger:TablePrefix"]!;
+
         _app = StandaloneApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], Configure);
         try
         {

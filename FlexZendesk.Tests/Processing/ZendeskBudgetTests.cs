@@ -31,11 +31,18 @@ public sealed class ZendeskBudgetTests
     }
 
     [Test]
-    public async Task PlanBudgetKeepsZendeskFromAnswering429()
+    public async Task TwoInstancesShareOnePlanBudgetAndKeepZendeskFromAnswering429()
     {
-        // More calls (8 new callers x 4) than the minute allows: without the instance budget Zendesk would answer 429.
+        // More calls (8 new callers x 4) than the minute allows, worked by two instances of one deployment (one queue, one
+        // storage account), each set to the account's 30: with a budget per instance, Zendesk would answer 429.
         Remote.Options.RequestsPerMinute = 30;
         await using var scenario = new FlexScenario(new Dictionary<string, string?> { ["Zendesk:RequestsPerMinute"] = "30" });
+        await using var second = new FlexScenario(new Dictionary<string, string?>
+        {
+            ["Zendesk:RequestsPerMinute"] = "30",
+            ["Queues:EventsQueue"] = scenario.App.QueueName,
+            ["Ledger:TablePrefix"] = scenario.App.TablePrefix,
+        });
         var tasks = Enumerable.Range(0, 8).Select(_ => NewTaskSid()).ToList();
         foreach (var taskSid in tasks)
         {
@@ -55,7 +62,7 @@ public sealed class ZendeskBudgetTests
         Assert.That(calls, Has.Count.GreaterThan(30), "the test must need more than one minute's budget");
         Assert.Multiple(async () =>
         {
-            Assert.That(calls.Count(r => r.GetProperty("status").GetInt32() == 429), Is.Zero, "the instance budget spent tokens before Zendesk had to refuse");
+            Assert.That(calls.Count(r => r.GetProperty("status").GetInt32() == 429), Is.Zero, "the shared budget spent turns before Zendesk had to refuse");
             foreach (var taskSid in tasks)
             {
                 Assert.That(NotesFor(await TicketForAsync(taskSid), taskSid, "completed"), Is.EqualTo(1));

@@ -10,7 +10,7 @@ public sealed class ApiCallTests
 {
     private static async Task<Exception> FailureOfAsync(HttpResponseMessage answer)
     {
-        await using var harness = await ProcessingHarness.StartAsync(ledger: false);
+        await using var harness = await ProcessingHarness.StartAsync();
         harness.Remote.On(HttpMethod.Get, "/api/v2/tickets/5.json", _ => answer);
         var zendesk = harness.Get<IZendeskApi>();
         try
@@ -69,7 +69,7 @@ public sealed class ApiCallTests
     [Test]
     public async Task NoAnswerIsRetryable()
     {
-        await using var harness = await ProcessingHarness.StartAsync(ledger: false);
+        await using var harness = await ProcessingHarness.StartAsync();
         harness.Remote.On(HttpMethod.Get, "/api/v2/tickets/5.json", _ => throw new HttpRequestException("connection reset"));
         var zendesk = harness.Get<IZendeskApi>();
 

@@ -118,6 +118,7 @@ public sealed class ProcessorTests
         Assert.Multiple(() =>
         {
             Assert.That(failure!.Message, Does.Contain("in progress in another worker"));
+            Assert.That(failure.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(2)), "rescheduled, not a delivery spent: the other worker is busy, this message did nothing wrong");
             Assert.That(harness.Remote.To("/api/v2/"), Is.Empty, "the waiting event made no Zendesk call of its own");
         });
     }
@@ -162,6 +163,35 @@ public sealed class ProcessorTests
             Assert.That(sent[1].Body, Is.EqualTo(sent[0].Body));
             Assert.That(sent[1].Headers.GetValues("Idempotency-Key"), Is.EqualTo(sent[0].Headers.GetValues("Idempotency-Key")));
             Assert.That(harness.Remote.To(Users), Has.Count.EqualTo(1), "the requester is not resolved again: the body was recorded");
+        });
+    }
+
+    [Test]
+    public async Task ANoteTheBudgetRefusedLeavesNoClaimSoItsRetryWritesWithoutCheckingComments()
+    {
+        // One ticket update a minute for the account, and another instance (here: the test) just spent it.
+        await using var harness = await ProcessingHarness.StartAsync(new Dictionary<string, string?> { ["Zendesk:TicketUpdatesPerMinute"] = "1" });
+        var taskSid = NewTaskSid();
+        var attributes = JsonSerializer.Serialize(new { from = Caller });
+        NewCallerWorld(harness.Remote, taskSid, attributes);
+        await harness.Processor.ProcessAsync(ProcessingHarness.Event("reservation.accepted", taskSid, attributes), CancellationToken.None);
+        await harness.Get<Core.Zendesk.ZendeskBudget>().AcquireAsync(ticketUpdate: true, CancellationToken.None);
+
+        var refused = harness.Processor.ProcessAsync(ProcessingHarness.Event("task.completed", taskSid, attributes), CancellationToken.None);
+        await harness.Clock.TimerCreatedAsync(TimeSpan.FromSeconds(5));
+        harness.Clock.Advance(TimeSpan.FromSeconds(5));
+        var failure = await Assert.ThrowsAsync<RetryableException>(() => refused);
+        var ledger = (await harness.Ledgers.OpenAsync(taskSid, CancellationToken.None)).Ledger;
+
+        harness.Clock.Advance(TimeSpan.FromSeconds(65));
+        var retried = await harness.Processor.ProcessAsync(ProcessingHarness.Event("task.completed", taskSid, attributes), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure!.NotSent, Is.True);
+            Assert.That(ledger.NoteClaim("completed"), Is.Null, "the refused note was never sent: its claim is dropped, not left to expire");
+            Assert.That(retried.Done, Is.True);
+            Assert.That(harness.Remote.To("/api/v2/tickets/9001"), Is.EqualTo(new[] { "PUT /api/v2/tickets/9001.json" }), "one note, and no comments read to check for it");
         });
     }
 

@@ -1,82 +1,191 @@
+using FlexZendesk.Core.Ledger;
 using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Storage;
 using FlexZendesk.Core.Zendesk;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace FlexZendesk.UnitTests;
 
-/// <summary>The instance's Zendesk budget on a fake clock: minutes of refill in milliseconds, and exact numbers.</summary>
+/// <summary>
+/// Zendesk's account budget shared by several instances through one table row (Azurite), on a fake clock: minutes
+/// of refill in milliseconds, and exact numbers. Each <see cref="ZendeskBudget"/> here is one instance.
+/// </summary>
 [Category("Unit")]
 public sealed class ZendeskBudgetClockTests
 {
+    private readonly List<ZendeskBudget> _instances = [];
+    private string _prefix = "";
+
+    [SetUp]
+    public void NewAccount() => _prefix = "B" + Guid.NewGuid().ToString("N")[..12];
+
+    [TearDown]
+    public void StopInstances()
+    {
+        _instances.ForEach(b => b.Dispose());
+        _instances.Clear();
+    }
+
     [Test]
-    public async Task TheBurstIsGrantedThenAWaitLongerThanHalfTheTimeoutIsRefusedWithRetryAfter()
+    public async Task AnotherInstanceFindsTheBudgetSpentAndIsToldWhenATurnComes()
     {
         var clock = new SignallingClock();
-        // 1 per minute: a burst of 1, the next token 64.5 s later, beyond the 5 s a request may wait (half the 10 s timeout).
-        var budget = new ZendeskBudget(Options.Create(new ZendeskOptions { RequestsPerMinute = 1, TicketUpdatesPerMinute = 1, TimeoutSeconds = 10 }), clock);
+        // 1 per minute: one turn now, the next 64.5 s later, beyond the 5 s a request may wait (half the 10 s timeout).
+        var first = await InstanceAsync(clock, requestsPerMinute: 1);
+        var second = await InstanceAsync(clock, requestsPerMinute: 1);
 
-        await budget.AcquireAsync(ticketUpdate: false, CancellationToken.None);
-        var second = budget.AcquireAsync(ticketUpdate: false, CancellationToken.None);
-        Assert.That(second.IsCompleted, Is.False, "a refusal waits half the timeout first, spacing the retries");
+        await first.AcquireAsync(ticketUpdate: false, CancellationToken.None);
+        var refusal = second.AcquireAsync(ticketUpdate: false, CancellationToken.None);
+        await clock.TimerCreatedAsync(TimeSpan.FromSeconds(5));
+        Assert.That(refusal.IsCompleted, Is.False, "a refusal waits half the timeout first, spacing the retries");
         clock.Advance(TimeSpan.FromSeconds(5));
-        var refused = await Assert.ThrowsAsync<RetryableException>(() => second);
+        var refused = await Assert.ThrowsAsync<RetryableException>(() => refusal);
 
         Assert.Multiple(() =>
         {
-            Assert.That(refused!.Message, Does.Contain("Zendesk:RequestsPerMinute"));
-            Assert.That(refused.RetryAfter!.Value.TotalSeconds, Is.EqualTo((60 / 0.93) - 5).Within(0.01), "when the next token comes, not a guess");
+            Assert.That(refused!.Message, Does.Contain("Zendesk:RequestsPerMinute spent (shared by every instance)"));
+            Assert.That(refused.RetryAfter!.Value.TotalSeconds, Is.EqualTo((60 / 0.93) - 5).Within(0.01), "when the next turn comes, not a guess");
         });
 
         clock.Advance(TimeSpan.FromSeconds(59));
-        var early = budget.AcquireAsync(ticketUpdate: false, CancellationToken.None);
-        Assert.That(early.IsCompleted, Is.False, "half a second before the token: the request waits for it");
+        var early = second.AcquireAsync(ticketUpdate: false, CancellationToken.None);
+        await clock.TimerCreatedAsync(TimeSpan.FromSeconds(60 / 0.93) - TimeSpan.FromSeconds(64));
+        Assert.That(early.IsCompleted, Is.False, "half a second before the turn: the request waits for it");
         clock.Advance(TimeSpan.FromSeconds(1));
         await early;
     }
 
     [Test]
-    public async Task NoMinuteSpendsMoreThan98PercentAndTenMinutesSustain93Percent()
+    public async Task ThreeBusyInstancesTogetherNeverExceedTheLimitInAnyMinuteAndUseOver90PercentOfIt()
     {
         var clock = new SignallingClock();
         const int limit = 100;
-        var budget = new ZendeskBudget(Options.Create(new ZendeskOptions { RequestsPerMinute = limit, TicketUpdatesPerMinute = limit, TimeoutSeconds = 10 }), clock);
-        var period = TimeSpan.FromSeconds(60.0 / (0.93 * limit));
-        var start = clock.GetUtcNow();
-        var granted = new List<DateTimeOffset>();
-
-        // A caller that always wants more: each request that has to wait gets exactly the next refill.
-        while (clock.GetUtcNow() - start < TimeSpan.FromMinutes(10))
+        var instances = new List<ZendeskBudget>();
+        for (var i = 0; i < 3; i++)
         {
-            var request = budget.AcquireAsync(ticketUpdate: false, CancellationToken.None);
-            if (!request.IsCompleted)
-            {
-                clock.Advance(period);
-            }
-
-            await request;
-            granted.Add(clock.GetUtcNow());
+            instances.Add(await InstanceAsync(clock, limit));
         }
 
-        var busiestMinute = granted.Max(t => granted.Count(g => g >= t && g < t + TimeSpan.FromMinutes(1)));
+        var start = clock.GetUtcNow();
+        var end = start + TimeSpan.FromMinutes(5);
+        var granted = new List<DateTimeOffset>();
+        var running = 0;
+        // Sixteen callers per instance (the listener's parallel deliveries) that always want more.
+        async Task CallerAsync(ZendeskBudget budget)
+        {
+            await Task.Yield();
+            while (clock.GetUtcNow() < end)
+            {
+                try
+                {
+                    await budget.AcquireAsync(ticketUpdate: false, CancellationToken.None);
+                    lock (granted)
+                    {
+                        granted.Add(clock.GetUtcNow());
+                    }
+                }
+                catch (RetryableException ex) when (ex.RetryAfter is not null)
+                {
+                    // Refused after waiting half the timeout: the worker takes the next message, which asks again.
+                }
+            }
+
+            Interlocked.Decrement(ref running);
+        }
+
+        running = instances.Count * 16;
+        var callers = instances.SelectMany(b => Enumerable.Range(0, 16).Select(_ => CallerAsync(b))).ToList();
+        while (await clock.AdvanceWhenAllWaitAsync(() => Volatile.Read(ref running)))
+        {
+        }
+
+        await Task.WhenAll(callers);
+        var inWindow = granted.Where(t => t < end).Order().ToList();
+        var perClockMinute = inWindow.GroupBy(t => (t - start).Ticks / TimeSpan.TicksPerMinute).Select(g => g.Count()).ToList();
+        var busiestSliding = inWindow.Max(t => inWindow.Count(g => g >= t && g < t + TimeSpan.FromMinutes(1)));
+        var use = instances.Select(b => b.Use.Requests).ToList();
         Assert.Multiple(() =>
         {
-            Assert.That(busiestMinute, Is.LessThanOrEqualTo(98), "burst 5 % + refill 93 %: Zendesk's per-minute limit is never reached");
-            Assert.That(granted, Has.Count.GreaterThanOrEqualTo(925), "93 % of 1,000 requests over ten minutes, plus the burst");
+            Assert.That(perClockMinute, Has.Count.EqualTo(5));
+            Assert.That(busiestSliding, Is.LessThanOrEqualTo(limit), "no 60 s, clock minute or not, holds more than the account's limit");
+            Assert.That(perClockMinute.Min(), Is.GreaterThanOrEqualTo(90), "every minute uses at least 90 % of the budget: " + string.Join(", ", perClockMinute));
+            Assert.That(use.Sum(u => u.StorageCalls), Is.LessThan(inWindow.Count * 3 / 4), "turns are leased in slices, not one storage call each (measured: 0.41 per turn)");
+            Assert.That(use.Sum(u => u.Lapsed), Is.Zero, "busy instances use every turn they lease");
         });
     }
 
     [Test]
-    public async Task ATicketUpdateAlsoSpendsTheUpdateBudget()
+    public async Task ABusyInstanceLeasesItsCallersTurnsInOneSlice()
     {
         var clock = new SignallingClock();
-        var budget = new ZendeskBudget(Options.Create(new ZendeskOptions { RequestsPerMinute = 1000, TicketUpdatesPerMinute = 1, TimeoutSeconds = 10 }), clock);
+        var budget = await InstanceAsync(clock, requestsPerMinute: 2500);
 
-        await budget.AcquireAsync(ticketUpdate: true, CancellationToken.None);
-        await budget.AcquireAsync(ticketUpdate: false, CancellationToken.None);
-        var update = budget.AcquireAsync(ticketUpdate: true, CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => budget.AcquireAsync(ticketUpdate: false, CancellationToken.None)));
+
+        // The first caller leases alone (read + insert); the 15 that queued behind it share the next lease (one write).
+        Assert.Multiple(() =>
+        {
+            Assert.That(budget.Use.Requests.StorageCalls, Is.EqualTo(3));
+            Assert.That(budget.Use.Requests.Leased, Is.InRange(16, 17), "a slice the size of the demand: 15 waiting, 16 asked in the last second");
+        });
+    }
+
+    [Test]
+    public async Task TheSliceOfAnInstanceThatDiedLapsesAndTheOthersCarryOn()
+    {
+        var clock = new SignallingClock();
+        // 60 per minute: a turn every 1.075 s, a burst of 2, and turns given out at most 5 s ahead.
+        var dying = await InstanceAsync(clock, requestsPerMinute: 60);
+        var survivor = await InstanceAsync(clock, requestsPerMinute: 60);
+        var interval = TimeSpan.FromSeconds(60 / (0.93 * 60));
+        // The first caller leases 1 turn; the 3 that queued behind it lease 4 (3 waiting, 4 asked), and wait for theirs.
+        var callers = Enumerable.Range(0, 4).Select(_ => dying.AcquireAsync(ticketUpdate: false, CancellationToken.None)).ToList();
+        await clock.TimerCreatedAsync(interval);
+        await clock.TimerCreatedAsync(interval * 2);
+
+        // The instance dies before those turns come, holding one more it never handed out: nothing is given back.
+        var slice = dying.Use.Requests.Leased;
+        var next = survivor.AcquireAsync(ticketUpdate: false, CancellationToken.None);
+        await clock.TimerCreatedAsync(interval * 4);
+        clock.Advance(interval * 4);
+        await next;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(slice, Is.EqualTo(5), "the dead instance held a slice: a burst of 2, then turns 1, 2 and 3 intervals ahead");
+            Assert.That(survivor.Use.Requests.Leased, Is.GreaterThanOrEqualTo(1), "the survivor's turn is the first after the dead slice, within the 5 s horizon: no refusal");
+        });
+        GC.KeepAlive(callers);
+    }
+
+    [Test]
+    public async Task ATicketUpdateAlsoSpendsTheSharedUpdateBudget()
+    {
+        var clock = new SignallingClock();
+        var first = await InstanceAsync(clock, requestsPerMinute: 1000, ticketUpdatesPerMinute: 1);
+        var second = await InstanceAsync(clock, requestsPerMinute: 1000, ticketUpdatesPerMinute: 1);
+
+        await first.AcquireAsync(ticketUpdate: true, CancellationToken.None);
+        await second.AcquireAsync(ticketUpdate: false, CancellationToken.None);
+        var update = second.AcquireAsync(ticketUpdate: true, CancellationToken.None);
+        await clock.TimerCreatedAsync(TimeSpan.FromSeconds(5));
         clock.Advance(TimeSpan.FromSeconds(5));
         var refused = await Assert.ThrowsAsync<RetryableException>(() => update);
 
         Assert.That(refused!.Message, Does.Contain("Zendesk:TicketUpdatesPerMinute"));
+    }
+
+    private async Task<ZendeskBudget> InstanceAsync(TimeProvider clock, int requestsPerMinute, int ticketUpdatesPerMinute = 100_000)
+    {
+        var storage = new StorageClients(Options.Create(new StorageOptions { ConnectionString = await UnitEnvironment.StorageConnectionStringAsync() }));
+        var budget = new ZendeskBudget(
+            Options.Create(new ZendeskOptions { BaseUrl = "https://acme.zendesk.example.test", RequestsPerMinute = requestsPerMinute, TicketUpdatesPerMinute = ticketUpdatesPerMinute, TimeoutSeconds = 10 }),
+            Options.Create(new LedgerOptions { TablePrefix = _prefix }),
+            storage,
+            clock,
+            NullLogger<ZendeskBudget>.Instance);
+        _instances.Add(budget);
+        return budget;
     }
 }

@@ -1,0 +1,83 @@
+using Azure;
+using Azure.Data.Tables;
+using FlexZendesk.Core.Ledger;
+using FlexZendesk.Core.Processing;
+
+namespace FlexZendesk.Core.Zendesk;
+
+/// <summary>
+/// One limit's shared schedule: a table row (PartitionKey the Zendesk account's host, RowKey the limit) holding the
+/// next free turn, which every instance advances with ETag concurrency when it leases a slice of turns. Nothing is
+/// ever given back: a slice whose instance dies lapses with time, so a crash costs at most one slice of turns.
+/// </summary>
+/// <remarks>
+/// Storage cost: one write per slice while this instance's copy of the row is current; a write that loses to another
+/// instance (412) costs one read and one more write. Callers serialise their leases (one at a time per row).
+/// </remarks>
+internal sealed class BudgetRow(Lazy<TableClient> table, string account, string limit, TimeProvider clock)
+{
+    private const string NextProperty = "NextTurnTicks";
+    private TableEntity? _known;
+
+    /// <summary>Storage transactions this row has cost (reads and writes).</summary>
+    public long StorageCalls => Interlocked.Read(ref _storageCalls);
+
+    private long _storageCalls;
+
+    /// <summary>Leases up to <paramref name="wanted"/> turns; no turns when the schedule is full beyond the rule's horizon.</summary>
+    /// <returns>The turns, and when the next free turn comes after them.</returns>
+    public async Task<(List<DateTimeOffset> Turns, DateTimeOffset FirstFree)> LeaseAsync(TurnRule rule, int wanted, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            var row = _known ?? await ReadAsync(cancellationToken);
+            var now = clock.GetUtcNow();
+            var next = new DateTimeOffset(row.GetInt64(NextProperty) ?? 0, TimeSpan.Zero);
+            var (turns, after) = rule.Grant(next, now, wanted);
+            if (turns.Count == 0)
+            {
+                return (turns, rule.FirstFree(next, now));
+            }
+
+            row[NextProperty] = after.UtcTicks;
+            if (await TryWriteAsync(row, cancellationToken))
+            {
+                return (turns, rule.FirstFree(after, now));
+            }
+        }
+
+        throw new RetryableException($"Zendesk budget {limit}: the shared row kept changing under other instances' leases");
+    }
+
+    private async Task<TableEntity> ReadAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _storageCalls);
+        var found = await Tables.RunAsync(table.Value, t => t.GetEntityIfExistsAsync<TableEntity>(account, limit, cancellationToken: cancellationToken), cancellationToken);
+        return found.HasValue ? found.Value! : new TableEntity(account, limit) { [NextProperty] = 0L };
+    }
+
+    /// <summary>Inserts the row or replaces it if unchanged since read; false (and the copy forgotten) when another instance wrote first.</summary>
+    private async Task<bool> TryWriteAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _storageCalls);
+        try
+        {
+            var response = await Tables.RunAsync(table.Value, t => row.ETag == default
+                ? t.AddEntityAsync(row, cancellationToken)
+                : t.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken), cancellationToken);
+            row.ETag = response.Headers.ETag ?? default;
+            _known = row;
+            return true;
+        }
+        catch (RetryableException ex) when (ex.InnerException is RequestFailedException { Status: 409 or 412 })
+        {
+            _known = null;
+            return false;
+        }
+        catch
+        {
+            _known = null;
+            throw;
+        }
+    }
+}

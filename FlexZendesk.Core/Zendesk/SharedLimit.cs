@@ -1,0 +1,161 @@
+namespace FlexZendesk.Core.Zendesk;
+
+/// <summary>
+/// One account-wide Zendesk limit as this instance sees it: turns leased from the shared <see cref="BudgetRow"/> in
+/// slices, handed out here in time order. A slice is sized to this instance's demand: the callers asking now plus
+/// those already holding a turn that has not come yet (while the budget binds, they are this instance's parallel
+/// workers and come back for more), or the turns asked for in the last second, whichever is more. So a busy instance
+/// pays one storage write per many Zendesk calls, and an idle one leases nothing.
+/// </summary>
+internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, TimeProvider clock) : IDisposable
+{
+    private static readonly TimeSpan DemandWindow = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _lock = new();
+    private readonly List<DateTimeOffset> _turns = [];
+    private readonly Queue<DateTimeOffset> _demand = new();
+    private readonly Queue<DateTimeOffset> _ahead = new();
+    private readonly SemaphoreSlim _leasing = new(1, 1);
+    private DateTimeOffset _firstFree = DateTimeOffset.MinValue;
+    private int _waiting;
+    private long _leased;
+    private long _lapsed;
+
+    /// <summary>The setting that names this limit, for messages.</summary>
+    public string Limit => limit;
+
+    public BudgetUse Use => new(Interlocked.Read(ref _leased), Interlocked.Read(ref _lapsed), row.StorageCalls);
+
+    /// <summary>This caller's turn (now or later, within the rule's horizon), or null when none is that soon.</summary>
+    public async Task<DateTimeOffset?> TakeAsync(CancellationToken cancellationToken)
+    {
+        var (turn, empty) = TryTake(countDemand: true);
+        if (!empty)
+        {
+            return turn;
+        }
+
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _leasing.WaitAsync(cancellationToken);
+            try
+            {
+                // Another caller's lease may have brought enough turns for this one too.
+                (turn, empty) = TryTake(countDemand: false);
+                if (!empty)
+                {
+                    return turn;
+                }
+
+                // Refused before, and the schedule only moves later: no storage call until a turn can be in reach.
+                if (_firstFree - clock.GetUtcNow() > rule.Horizon)
+                {
+                    return null;
+                }
+
+                var (turns, firstFree) = await row.LeaseAsync(rule, Wanted(), cancellationToken);
+                lock (_lock)
+                {
+                    _turns.AddRange(turns);
+                    _firstFree = firstFree;
+                }
+
+                Interlocked.Add(ref _leased, turns.Count);
+                return TryTake(countDemand: false).Turn;
+            }
+            finally
+            {
+                _leasing.Release();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    /// <summary>Puts back a turn a caller took but cannot use (its other limit refused); it lapses as any other if nobody takes it.</summary>
+    public void Return(DateTimeOffset turn)
+    {
+        lock (_lock)
+        {
+            var at = _turns.FindIndex(t => t > turn);
+            _turns.Insert(at < 0 ? _turns.Count : at, turn);
+        }
+    }
+
+    /// <summary>How long until a turn is free, here or in the shared schedule (for Retry-After).</summary>
+    public TimeSpan WaitForTurn()
+    {
+        lock (_lock)
+        {
+            var free = _turns.Count > 0 && _turns[0] < _firstFree ? _turns[0] : _firstFree;
+            var wait = free - clock.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+    }
+
+    public void Dispose() => _leasing.Dispose();
+
+    /// <returns>The earliest turn this instance holds if it is within the horizon; <c>Empty</c> when it holds none.</returns>
+    private (DateTimeOffset? Turn, bool Empty) TryTake(bool countDemand)
+    {
+        lock (_lock)
+        {
+            var now = clock.GetUtcNow();
+            if (countDemand)
+            {
+                _demand.Enqueue(now);
+            }
+
+            while (_demand.Count > 0 && now - _demand.Peek() > DemandWindow)
+            {
+                _demand.Dequeue();
+            }
+
+            // A turn not used within the slack lapses: used late, it would spend in a later minute what belonged to an earlier one.
+            var fresh = _turns.FindIndex(t => t >= now - TurnRule.Slack);
+            var lapsed = fresh < 0 ? _turns.Count : fresh;
+            if (lapsed > 0)
+            {
+                _turns.RemoveRange(0, lapsed);
+                Interlocked.Add(ref _lapsed, lapsed);
+            }
+
+            if (_turns.Count == 0)
+            {
+                return (null, true);
+            }
+
+            var turn = _turns[0];
+            if (turn - now > rule.Horizon)
+            {
+                // The end of a slice, for callers that come later: this one would wait longer than it may.
+                return (null, false);
+            }
+
+            _turns.RemoveAt(0);
+            if (turn > now)
+            {
+                _ahead.Enqueue(turn);
+            }
+
+            return (turn, false);
+        }
+    }
+
+    private int Wanted()
+    {
+        lock (_lock)
+        {
+            var now = clock.GetUtcNow();
+            while (_ahead.Count > 0 && _ahead.Peek() <= now)
+            {
+                _ahead.Dequeue();
+            }
+
+            return Math.Max(1, Math.Max(Volatile.Read(ref _waiting) + _ahead.Count, _demand.Count));
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace FlexZendesk.DevTools;
+
+/// <summary>
+/// The crash soak's fault: every <c>every</c>, SIGKILL one app instance of scripts/run (in turn), whatever it is doing,
+/// and measure what it cost. scripts/run (FLEXZENDESK_RESTART=1) restarts it, as the platform would.
+/// </summary>
+/// <param name="settled">Tasks whose every delivery has been answered 204 (their events are all on the queue).</param>
+internal sealed class Killer(TimeSpan every, HttpClient sandbox, Func<IReadOnlyCollection<string>> settled)
+{
+    private readonly string _directory = Environment.GetEnvironmentVariable("FLEXZENDESK_INSTANCES_DIR")
+        ?? throw new InvalidOperationException("The crash soak needs scripts/run's instances (FLEXZENDESK_INSTANCES_DIR).");
+
+    /// <param name="Restart">SIGKILL until the replacement answers /api/health.</param>
+    /// <param name="Pending">Tasks whose events were all on the queue but whose effects were not all in Zendesk at the kill.</param>
+    /// <param name="Recovery">SIGKILL until every one of those tasks had all its effects: what the kill delayed, at most.</param>
+    public sealed record Kill(int Instance, double At, double Restart, int Pending, double Recovery);
+
+    public List<Kill> Kills { get; } = [];
+
+    public async Task RunAsync(Stopwatch clock, CancellationToken stop)
+    {
+        var files = Directory.GetFiles(_directory, "*.pid").Order(StringComparer.Ordinal).ToArray();
+        using var health = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var n = 0; ; n++)
+        {
+            try
+            {
+                await Task.Delay(every, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var file = files[n % files.Length];
+            var instance = int.Parse(Path.GetFileNameWithoutExtension(file), System.Globalization.CultureInfo.InvariantCulture);
+            var pid = int.Parse(File.ReadAllText(file).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            var before = settled();
+            var state = (await sandbox.GetFromJsonAsync<JsonNode>("/_sandbox/state", CancellationToken.None))!;
+            var pending = before.Except(Lifecycles.CompleteTasks(state, before)).ToList();
+
+            using (var victim = Process.GetProcessById(pid))
+            {
+                victim.Kill(); // SIGKILL on Linux: no shutdown, no finally blocks, no flush.
+            }
+
+            var at = clock.Elapsed;
+            var restart = await RestartedAsync(file, pid, health, clock);
+            var recovery = await RecoveredAsync(pending, clock);
+            Kills.Add(new(instance, at.TotalSeconds, (restart - at).TotalSeconds, pending.Count, (recovery - at).TotalSeconds));
+            Console.WriteLine($"killed instance {instance} (pid {pid}) at {at.TotalSeconds:F1} s: restarted in {(restart - at).TotalSeconds:F1} s; {pending.Count} pending tasks complete {(recovery - at).TotalSeconds:F1} s after the kill");
+        }
+    }
+
+    private static async Task<TimeSpan> RestartedAsync(string file, int oldPid, HttpClient health, Stopwatch clock)
+    {
+        var url = Path.ChangeExtension(file, ".url");
+        while (true)
+        {
+            await Task.Delay(100);
+            if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } pid && pid != oldPid.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                && File.Exists(url) && File.GetLastWriteTimeUtc(url) >= File.GetLastWriteTimeUtc(file).AddSeconds(-1))
+            {
+                try
+                {
+                    using var answer = await health.GetAsync(File.ReadAllText(url).Trim() + "/api/health");
+                    if (answer.IsSuccessStatusCode)
+                    {
+                        return clock.Elapsed;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+            }
+        }
+    }
+
+    private async Task<TimeSpan> RecoveredAsync(List<string> pending, Stopwatch clock)
+    {
+        while (pending.Count > 0)
+        {
+            var state = (await sandbox.GetFromJsonAsync<JsonNode>("/_sandbox/state"))!;
+            if (Lifecycles.CompleteTasks(state, pending).Count == pending.Count)
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
+        return clock.Elapsed;
+    }
+}
