@@ -14,13 +14,15 @@ internal sealed class Ingress(DevSettings settings) : IDisposable
     private readonly string? _directory = Environment.GetEnvironmentVariable("FLEXZENDESK_INSTANCES_DIR");
     private readonly ConcurrentDictionary<string, HttpClient> _clients = new();
     private string[] _urls = (Environment.GetEnvironmentVariable("FLEXZENDESK_APP_URLS") ?? settings.AppUrl).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    private readonly int _instances = (Environment.GetEnvironmentVariable("FLEXZENDESK_APP_URLS") ?? settings.AppUrl).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
     private int _next;
     private int _failovers;
 
     /// <summary>Callbacks that found their instance gone and were sent again to another.</summary>
     public int Failovers => Volatile.Read(ref _failovers);
 
-    public int Instances => Volatile.Read(ref _urls).Length;
+    /// <summary>How many instances scripts/run started.</summary>
+    public int Instances => _instances;
 
     public async Task<HttpStatusCode> SendAsync(string workspace, Lifecycles.Delivery delivery, CancellationToken cancellationToken)
     {

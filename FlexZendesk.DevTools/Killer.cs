@@ -52,18 +52,25 @@ internal sealed class Killer(TimeSpan every, HttpClient sandbox, Func<IReadOnlyC
             var restart = await RestartedAsync(file, pid, health, clock);
             var recovery = await RecoveredAsync(pending, clock);
             Kills.Add(new(instance, at.TotalSeconds, (restart - at).TotalSeconds, pending.Count, (recovery - at).TotalSeconds));
-            Console.WriteLine($"killed instance {instance} (pid {pid}) at {at.TotalSeconds:F1} s: restarted in {(restart - at).TotalSeconds:F1} s; {pending.Count} pending tasks complete {(recovery - at).TotalSeconds:F1} s after the kill");
+            Console.WriteLine($"killed instance {instance} (pid {pid}) at {at.TotalSeconds:F1} s ({DateTime.UtcNow - (clock.Elapsed - at):HH:mm:ss.fff} UTC): restarted in {(restart - at).TotalSeconds:F1} s; {pending.Count} pending tasks complete {(recovery - at).TotalSeconds:F1} s after the kill{(pending.Count is > 0 and <= 3 ? $" ({string.Join(", ", pending)})" : "")}");
         }
     }
 
     private static async Task<TimeSpan> RestartedAsync(string file, int oldPid, HttpClient health, Stopwatch clock)
     {
         var url = Path.ChangeExtension(file, ".url");
+        var deadline = clock.Elapsed + TimeSpan.FromMinutes(2);
         while (true)
         {
             await Task.Delay(100);
+            if (clock.Elapsed > deadline)
+            {
+                throw new InvalidOperationException($"{file}: no instance answered /api/health within 2 minutes of the kill (is scripts/run restarting them? FLEXZENDESK_RESTART=1)");
+            }
+
+            // scripts/run removes the URL file before it restarts an instance and writes it once the new one listens.
             if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } pid && pid != oldPid.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                && File.Exists(url) && File.GetLastWriteTimeUtc(url) >= File.GetLastWriteTimeUtc(file).AddSeconds(-1))
+                && File.Exists(url))
             {
                 try
                 {

@@ -109,6 +109,11 @@ internal static class Soak
     private static int Report(JsonNode state, List<string> tasks, int deliveries, int events, TimeSpan elapsed, int poisoned, int budget)
     {
         var (lost, duplicateTickets, duplicateNotes) = Lifecycles.Outcome(state, tasks);
+        var complete = Lifecycles.CompleteTasks(state, tasks);
+        foreach (var task in tasks.Where(t => !complete.Contains(t)))
+        {
+            Console.WriteLine($"incomplete: {task}");
+        }
         var requests = Lifecycles.ZendeskRequests(state);
         var statuses = requests.GroupBy(r => r.Status).Select(g => KeyValuePair.Create(g.Key, g.Count()));
         var maxMinute = Lifecycles.MaxPerSlidingMinute([.. requests.Select(r => r.At)]);

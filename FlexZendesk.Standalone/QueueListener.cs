@@ -21,11 +21,12 @@ public sealed partial class QueueListener(
     IOptions<QueueTriggerOptions> options,
     ILogger<QueueListener> logger) : BackgroundService
 {
-    // Long enough for one message's work; a crash makes the message visible again after it.
-    private static readonly TimeSpan ProcessingLease = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(50);
 
     public bool Enabled => configuration.GetValue<bool?>("Queues:Listen") ?? true;
+
+    /// <summary>How long a received message stays invisible before its lease is renewed or, if this process died, it comes back.</summary>
+    private TimeSpan Lease => TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue<int?>("Queues:LeaseSeconds") ?? 30, 3, 600));
 
     /// <summary>Checks every queue function can be served before the app reports started.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -65,7 +66,7 @@ public sealed partial class QueueListener(
         var threshold = settings.NewBatchThreshold ?? Math.Max(1, settings.BatchSize / 2);
         var inFlight = new List<Task>();
         var idle = FirstPoll;
-        LogStarted(logger, function.Name, queue.Name);
+        LogStarted(logger, function.Name, queue.Name, Lease.TotalSeconds);
         while (!stoppingToken.IsCancellationRequested)
         {
             inFlight.RemoveAll(task => task.IsCompleted);
@@ -108,7 +109,7 @@ public sealed partial class QueueListener(
     {
         try
         {
-            return await queue.ReceiveMessagesAsync(batchSize, ProcessingLease, stoppingToken);
+            return await queue.ReceiveMessagesAsync(batchSize, Lease, stoppingToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -142,6 +143,7 @@ public sealed partial class QueueListener(
     private async Task HandleAsync(QueueFunction function, QueueClient queue, QueueClient poison, QueueMessage message)
     {
         Exception? failure = null;
+        var lease = new MessageLease(queue, message, Lease);
         try
         {
             await using var scope = services.CreateAsyncScope();
@@ -152,22 +154,28 @@ public sealed partial class QueueListener(
             failure = ex;
             LogFailed(logger, function.Name, message.MessageId, message.DequeueCount, ex.Message);
         }
+        finally
+        {
+            await lease.DisposeAsync();
+        }
+
+        var popReceipt = lease.PopReceipt;
 
         try
         {
             if (failure is null)
             {
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                await queue.DeleteMessageAsync(message.MessageId, popReceipt);
             }
             else if (message.DequeueCount >= options.Value.MaxDequeueCount)
             {
                 await StorageCall.CreatingAsync(() => poison.SendMessageAsync(message.Body), () => poison.CreateIfNotExistsAsync());
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                await queue.DeleteMessageAsync(message.MessageId, popReceipt);
                 LogPoisoned(logger, message.MessageId, message.DequeueCount, poison.Name, failure.Message);
             }
             else
             {
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.Value.VisibilityTimeout);
+                await queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: options.Value.VisibilityTimeout);
             }
         }
         catch (Exception ex)
@@ -184,8 +192,8 @@ public sealed partial class QueueListener(
         : parameter.ParameterType == typeof(BinaryData) ? message.Body
         : CancellationToken.None;
 
-    [LoggerMessage(LogLevel.Information, "Function {Function} listening to queue {Queue} (no Functions host)")]
-    private static partial void LogStarted(ILogger logger, string function, string queue);
+    [LoggerMessage(LogLevel.Information, "Function {Function} listening to queue {Queue} (no Functions host; messages leased for {LeaseSeconds} s, renewed while they run)")]
+    private static partial void LogStarted(ILogger logger, string function, string queue, double leaseSeconds);
 
     [LoggerMessage(LogLevel.Information, "Function {Function} stopped listening to queue {Queue}; in-flight messages finished")]
     private static partial void LogStopped(ILogger logger, string function, string queue);

@@ -64,4 +64,29 @@ public sealed class ListenerTests
         Assert.That(NotesFor(await TicketForAsync(taskSid), taskSid, "completed"), Is.EqualTo(1), "the in-flight message finished");
         Assert.That((await queue.PeekMessagesAsync()).Value, Is.Empty, "and was deleted, not left for redelivery");
     }
+
+    [Test]
+    public async Task AMessageThatOutlastsItsLeaseIsRenewedAndDeliveredOnce()
+    {
+        // A 3 s lease (renewed every second) and a first Zendesk call that takes 7 s: without renewal the message would
+        // come back mid-work and a second delivery would process it again.
+        using var logs = new CapturingLoggerProvider();
+        var scenario = new FlexScenario(new Dictionary<string, string?> { ["Queues:LeaseSeconds"] = "3", ["Zendesk:TimeoutSeconds"] = "20" }, logs);
+        await Remote.PostControlAsync("/_sandbox/faults", new { api = "zendesk", mode = "delay", delay_ms = 7000, count = 1 });
+        var taskSid = NewTaskSid();
+        var attributes = Attributes(new { from = "+14155550503" });
+        await SeedTaskAsync(taskSid, attributes);
+        await scenario.SendAsync("reservation.accepted", taskSid, attributes);
+        await scenario.DrainAsync();
+        // Shutdown waits for in-flight work: a delivery that lost its lease would still be running now.
+        await scenario.DisposeAsync();
+
+        var deliveries = logs.Lines.Count(l => l.Contains("Processed reservation.accepted", StringComparison.Ordinal));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(deliveries, Is.EqualTo(1), "one delivery: the lease never lapsed under the work");
+            Assert.That(logs.Lines.Where(l => l.Contains("Could not settle", StringComparison.Ordinal)), Is.Empty, "the renewed receipt deleted the message");
+            Assert.That(NotesFor(await TicketForAsync(taskSid), taskSid, "accepted"), Is.EqualTo(1));
+        });
+    }
 }
