@@ -21,10 +21,12 @@ internal sealed class Killer(TimeSpan every, HttpClient sandbox, Func<IReadOnlyC
 
     public List<Kill> Kills { get; } = [];
 
+    /// <summary>Kills on a fixed cadence until <paramref name="stop"/>; each kill's recovery is watched alongside the next kills.</summary>
     public async Task RunAsync(Stopwatch clock, CancellationToken stop)
     {
         var files = Directory.GetFiles(_directory, "*.pid").Order(StringComparer.Ordinal).ToArray();
-        using var health = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var health = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var watching = new List<Task<Kill>>();
         for (var n = 0; ; n++)
         {
             try
@@ -33,7 +35,7 @@ internal sealed class Killer(TimeSpan every, HttpClient sandbox, Func<IReadOnlyC
             }
             catch (OperationCanceledException)
             {
-                return;
+                break;
             }
 
             var file = files[n % files.Length];
@@ -50,10 +52,17 @@ internal sealed class Killer(TimeSpan every, HttpClient sandbox, Func<IReadOnlyC
 
             var at = clock.Elapsed;
             var restart = await RestartedAsync(file, pid, health, clock);
-            var recovery = await RecoveredAsync(pending, clock);
-            Kills.Add(new(instance, at.TotalSeconds, (restart - at).TotalSeconds, pending.Count, (recovery - at).TotalSeconds));
-            Console.WriteLine($"killed instance {instance} (pid {pid}) at {at.TotalSeconds:F1} s ({DateTime.UtcNow - (clock.Elapsed - at):HH:mm:ss.fff} UTC): restarted in {(restart - at).TotalSeconds:F1} s; {pending.Count} pending tasks complete {(recovery - at).TotalSeconds:F1} s after the kill{(pending.Count is > 0 and <= 3 ? $" ({string.Join(", ", pending)})" : "")}");
+            watching.Add(RecoveryAsync(instance, pid, at, restart, pending, clock));
         }
+
+        Kills.AddRange(await Task.WhenAll(watching));
+    }
+
+    private async Task<Kill> RecoveryAsync(int instance, int pid, TimeSpan at, TimeSpan restart, List<string> pending, Stopwatch clock)
+    {
+        var recovery = await RecoveredAsync(pending, clock);
+        Console.WriteLine($"killed instance {instance} (pid {pid}) at {at.TotalSeconds:F1} s ({DateTime.UtcNow - (clock.Elapsed - at):HH:mm:ss.fff} UTC): restarted in {(restart - at).TotalSeconds:F1} s; {pending.Count} pending tasks complete {(recovery - at).TotalSeconds:F1} s after the kill{(pending.Count is > 0 and <= 3 ? $" ({string.Join(", ", pending)})" : "")}");
+        return new(instance, at.TotalSeconds, (restart - at).TotalSeconds, pending.Count, (recovery - at).TotalSeconds);
     }
 
     private static async Task<TimeSpan> RestartedAsync(string file, int oldPid, HttpClient health, Stopwatch clock)
@@ -80,8 +89,9 @@ internal sealed class Killer(TimeSpan every, HttpClient sandbox, Func<IReadOnlyC
                         return clock.Elapsed;
                     }
                 }
-                catch (HttpRequestException)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {
+                    // Not up yet, or busy catching up: ask again.
                 }
             }
         }
@@ -97,7 +107,7 @@ internal sealed class Killer(TimeSpan every, HttpClient sandbox, Func<IReadOnlyC
                 break;
             }
 
-            await Task.Delay(500);
+            await Task.Delay(1000);
         }
 
         return clock.Elapsed;

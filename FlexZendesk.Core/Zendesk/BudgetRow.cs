@@ -26,7 +26,20 @@ internal sealed class BudgetRow(Lazy<TableClient> table, string account, string 
 
     /// <summary>Leases up to <paramref name="wanted"/> turns; no turns when the schedule is full beyond the rule's horizon.</summary>
     /// <returns>The turns, and when the next free turn comes after them.</returns>
+    /// <exception cref="RetryableException">Storage failed or stayed contended; marked <c>NotSent</c>: no Zendesk request left.</exception>
     public async Task<(List<DateTimeOffset> Turns, DateTimeOffset FirstFree)> LeaseAsync(TurnRule rule, int wanted, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TryLeaseAsync(rule, wanted, cancellationToken);
+        }
+        catch (RetryableException ex) when (!ex.NotSent)
+        {
+            throw new RetryableException($"Zendesk budget {limit}: {ex.Message}", inner: ex) { NotSent = true };
+        }
+    }
+
+    private async Task<(List<DateTimeOffset> Turns, DateTimeOffset FirstFree)> TryLeaseAsync(TurnRule rule, int wanted, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 8; attempt++)
         {
@@ -46,7 +59,7 @@ internal sealed class BudgetRow(Lazy<TableClient> table, string account, string 
             }
         }
 
-        throw new RetryableException($"Zendesk budget {limit}: the shared row kept changing under other instances' leases");
+        throw new RetryableException("the shared row kept changing under other instances' leases");
     }
 
     private async Task<TableEntity> ReadAsync(CancellationToken cancellationToken)

@@ -176,6 +176,30 @@ public sealed class ZendeskBudgetClockTests
         Assert.That(refused!.Message, Does.Contain("Zendesk:TicketUpdatesPerMinute"));
     }
 
+    [Test]
+    public async Task StorageAwayRefusesTheTurnAsRetryableAndSaysNothingWasSent()
+    {
+        using var dead = new FlexZendesk.Tests.Infrastructure.RefusingPort();
+        var storage = new StorageClients(Options.Create(new StorageOptions
+        {
+            ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};TableEndpoint=http://127.0.0.1:{dead.Port}/devstoreaccount1;",
+        }));
+        using var budget = new ZendeskBudget(
+            Options.Create(new ZendeskOptions { BaseUrl = "https://acme.zendesk.example.test", TimeoutSeconds = 10 }),
+            Options.Create(new LedgerOptions { TablePrefix = _prefix }),
+            storage,
+            new SignallingClock(),
+            NullLogger<ZendeskBudget>.Instance);
+
+        var refused = await Assert.ThrowsAsync<RetryableException>(() => budget.AcquireAsync(ticketUpdate: false, CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused!.NotSent, Is.True, "no turn, no request: a note's claim can be dropped, not checked against Zendesk");
+            Assert.That(refused.Message, Does.StartWith("Zendesk budget requests: Azure Table"));
+        });
+    }
+
     private async Task<ZendeskBudget> InstanceAsync(TimeProvider clock, int requestsPerMinute, int ticketUpdatesPerMinute = 100_000)
     {
         var storage = new StorageClients(Options.Create(new StorageOptions { ConnectionString = await UnitEnvironment.StorageConnectionStringAsync() }));
