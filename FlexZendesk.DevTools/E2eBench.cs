@@ -137,7 +137,11 @@ internal static class E2eBench
             | most requests in any sliding 60 s | {Lifecycles.MaxPerSlidingMinute([.. requests.Select(r => r.At)])} / {requestsPerMinute} |
             | 429 answers | {tooMany} |
             """));
-        return complete == lifecycles && lost + duplicateTickets + duplicateNotes == 0 && tooMany == 0 && full.Count > 0 && full.Average() >= 0.9 * requestsPerMinute ? 0 : 1;
+        // BENCH_MIN_BUDGET_USE (percent, default 90): the least share of the budget every full minute must use; CI sets 0
+        // (see .ci/run): it gates on correctness there, while the share is reported and tracked in docs/benchmarks.md.
+        var minUse = Budget("BENCH_MIN_BUDGET_USE", 90) / 100.0;
+        var used = full.Count > 0 && full.Min() >= minUse * requestsPerMinute;
+        return complete == lifecycles && lost + duplicateTickets + duplicateNotes == 0 && tooMany == 0 && (minUse == 0 || used) ? 0 : 1;
     }
 
     /// <summary>Sends each lifecycle's events in <paramref name="order"/>, <paramref name="concurrency"/> lifecycles at a time, then waits for the effects.</summary>
