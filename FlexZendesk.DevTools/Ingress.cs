@@ -9,20 +9,27 @@ namespace FlexZendesk.DevTools;
 /// instance; the instances' URLs are read again from scripts/run's <c>.tools/instances/</c>, where a restarted
 /// instance writes its new one.
 /// </summary>
-internal sealed class Ingress(DevSettings settings) : IDisposable
+internal sealed class Ingress : IDisposable
 {
+    private readonly DevSettings _settings;
     private readonly string? _directory = Environment.GetEnvironmentVariable("FLEXZENDESK_INSTANCES_DIR");
     private readonly ConcurrentDictionary<string, HttpClient> _clients = new();
-    private string[] _urls = (Environment.GetEnvironmentVariable("FLEXZENDESK_APP_URLS") ?? settings.AppUrl).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-    private readonly int _instances = (Environment.GetEnvironmentVariable("FLEXZENDESK_APP_URLS") ?? settings.AppUrl).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+    private string[] _urls;
     private int _next;
     private int _failovers;
+
+    public Ingress(DevSettings settings)
+    {
+        _settings = settings;
+        _urls = (Environment.GetEnvironmentVariable("FLEXZENDESK_APP_URLS") ?? settings.AppUrl).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Instances = _urls.Length;
+    }
 
     /// <summary>Callbacks that found their instance gone and were sent again to another.</summary>
     public int Failovers => Volatile.Read(ref _failovers);
 
     /// <summary>How many instances scripts/run started.</summary>
-    public int Instances => _instances;
+    public int Instances { get; }
 
     public async Task<HttpStatusCode> SendAsync(string workspace, Lifecycles.Delivery delivery, CancellationToken cancellationToken)
     {
@@ -32,7 +39,7 @@ internal sealed class Ingress(DevSettings settings) : IDisposable
             var url = urls[(int)((uint)Interlocked.Increment(ref _next) % urls.Length)];
             try
             {
-                return await Lifecycles.SendAsync(Client(url), settings, workspace, delivery, cancellationToken);
+                return await Lifecycles.SendAsync(Client(url), _settings, workspace, delivery, cancellationToken);
             }
             catch (HttpRequestException) when (attempt < 50)
             {
