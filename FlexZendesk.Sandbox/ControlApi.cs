@@ -123,10 +123,11 @@ public static class ControlApi
             return Results.Json(new
             {
                 users = s.Users.Values.OrderBy(u => u.Id).ToList(),
+                // Copied inside the lock: the answer is serialised after it, while other requests may add comments and tags.
                 tickets = s.Tickets.Values.OrderBy(t => t.Id).Select(t => new
                 {
-                    t.Id, t.Subject, t.Status, t.RequesterId, t.ExternalId, t.Tags, t.CreatedAt, t.UpdatedAt,
-                    comments = t.Comments.Select(c => new { c.Id, c.Body, c.Public, c.CreatedAt }),
+                    t.Id, t.Subject, t.Status, t.RequesterId, t.ExternalId, Tags = t.Tags.ToList(), t.CreatedAt, t.UpdatedAt,
+                    comments = t.Comments.Select(c => new { c.Id, c.Body, c.Public, c.CreatedAt }).ToList(),
                 }).ToList(),
                 tasks = s.Tasks.Values.Select(t => new { t.Sid, t.WorkspaceSid, t.Attributes, t.Version }).ToList(),
                 workspaces = s.Workspaces.ToDictionary(),
