@@ -32,14 +32,21 @@ internal static partial class Lifecycles
     public static async Task SeedTaskAsync(HttpClient sandbox, string taskSid, string workspace, string attributes) =>
         (await sandbox.PostAsJsonAsync("/_sandbox/tasks", new { sid = taskSid, workspace_sid = workspace, attributes })).EnsureSuccessStatusCode();
 
+    /// <summary>The Event Callback's fields for one delivery.</summary>
+    public static List<KeyValuePair<string, string>> Fields(DevSettings settings, string workspace, Delivery d) =>
+    [
+        new("EventType", d.Event), new("AccountSid", settings.AccountSid), new("WorkspaceSid", workspace), new("Sid", d.Sid),
+        new("TaskSid", d.Task), new("TaskAttributes", d.Attributes), new("TaskChannelUniqueName", "voice"), new("TaskQueueName", "Bench"),
+    ];
+
+    /// <summary>Records the event in the sandbox's TaskRouter Events resource, as TaskRouter keeps every event.</summary>
+    public static async Task RecordAsync(HttpClient sandbox, DevSettings settings, string workspace, Delivery d, CancellationToken cancellationToken) =>
+        (await sandbox.PostAsJsonAsync("/_sandbox/events", new { fields = Fields(settings, workspace, d).ToDictionary() }, cancellationToken)).EnsureSuccessStatusCode();
+
     /// <summary>Posts one delivery signed like TaskRouter (a 503 is retried up to 3 times, as Twilio would); returns the status.</summary>
     public static async Task<HttpStatusCode> SendAsync(HttpClient app, DevSettings settings, string workspace, Delivery d, CancellationToken cancellationToken)
     {
-        List<KeyValuePair<string, string>> fields =
-        [
-            new("EventType", d.Event), new("AccountSid", settings.AccountSid), new("WorkspaceSid", workspace), new("Sid", d.Sid),
-            new("TaskSid", d.Task), new("TaskAttributes", d.Attributes), new("TaskChannelUniqueName", "voice"), new("TaskQueueName", "Bench"),
-        ];
+        var fields = Fields(settings, workspace, d);
         var signature = new TwilioWebhookSigner(settings.AuthToken).Sign(settings.PublicBaseUrl.TrimEnd('/') + "/api/taskrouter/events", fields);
         for (var attempt = 0; ; attempt++)
         {

@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "peek" => await QueuePeek.PrintAsync(DevSettings.FromEnvironment()),
     "demo" => await Demo.RunAsync(DevSettings.FromEnvironment()),
     "soak" => await Soak.RunAsync(DevSettings.FromEnvironment(), Arg(args, 1, 200), Arg(args, 2, 16)),
+    "gap" => await Gap.RunAsync(DevSettings.FromEnvironment(), Arg(args, 1, 200), Arg(args, 2, 8)),
     "bench-ingress" => await IngressBench.RunAsync(DevSettings.FromEnvironment(), Arg(args, 1, 5000), Levels(args, 2, [1, 8, 32, 64]), !args.Contains("--no-header")),
     "bench-e2e" => args.Skip(1).FirstOrDefault() == "budget"
         ? await E2eBench.BudgetAsync(DevSettings.FromEnvironment(), Arg(args, 2, 150), Arg(args, 3, 8))
@@ -24,6 +25,6 @@ static int[] Levels(string[] args, int index, int[] fallback) =>
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FlexZendesk.DevTools send-sample [eventType] | peek | demo | soak [lifecycles] [concurrency] | bench-ingress [requests] [c1,c2,...] [--no-header] | bench-e2e scenarios|budget [lifecycles] [concurrency] | bench-start label executable [dll] [runs]");
+    Console.Error.WriteLine("usage: FlexZendesk.DevTools send-sample [eventType] | peek | demo | soak [lifecycles] [concurrency] | gap [lifecycles] [concurrency] | bench-ingress [requests] [c1,c2,...] [--no-header] | bench-e2e scenarios|budget [lifecycles] [concurrency] | bench-start label executable [dll] [runs]");
     return 2;
 }

@@ -82,3 +82,6 @@ public sealed class FaultRule
     /// <summary>Chance (0-1] a matching request is affected.</summary>
     public double Probability { get; set; } = 1;
 }
+
+/// <summary>One TaskRouter event as the Events resource keeps it: <see cref="Data"/> is <c>event_data</c> (snake_case keys, JSON values).</summary>
+public sealed record TwEvent(string Sid, string AccountSid, string WorkspaceSid, string EventType, string? ResourceType, string? ResourceSid, string? Description, DateTimeOffset Date, Dictionary<string, System.Text.Json.Nodes.JsonNode?> Data);

@@ -17,6 +17,9 @@ public sealed class SandboxState(TimeProvider clock)
     public Dictionary<string, List<TwMessage>> Conversations { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<TwRecording>> Recordings { get; } = new(StringComparer.Ordinal);
     public List<SandboxRequest> Requests { get; } = [];
+
+    /// <summary>TaskRouter events in the order they happened, served by <c>GET /v1/Workspaces/{ws}/Events</c>.</summary>
+    public List<TwEvent> Events { get; } = [];
     public List<System.Text.Json.JsonElement> Telemetry { get; } = [];
     public List<FaultRule> Faults { get; } = [];
     public Dictionary<string, (long Minute, int Count)> Budgets { get; } = [];
@@ -41,6 +44,7 @@ public sealed class SandboxState(TimeProvider clock)
             Conversations.Clear();
             Recordings.Clear();
             Requests.Clear();
+            Events.Clear();
             Telemetry.Clear();
             Faults.Clear();
             Budgets.Clear();

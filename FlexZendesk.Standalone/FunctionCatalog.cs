@@ -15,6 +15,9 @@ public static class FunctionCatalog
     public static IReadOnlyList<QueueFunction> Queues { get; } = Find(static (method, parameter) =>
         parameter.GetCustomAttribute<QueueTriggerAttribute>() is { } trigger ? new QueueFunction(Name(method), method, trigger) : null);
 
+    public static IReadOnlyList<TimerFunction> Timers { get; } = Find(static (method, parameter) =>
+        parameter.GetCustomAttribute<TimerTriggerAttribute>() is { } trigger ? new TimerFunction(Name(method), method, trigger) : null);
+
     private static string Name(MethodInfo method) => method.GetCustomAttribute<FunctionAttribute>()!.Name;
 
     private static List<T> Find<T>(Func<MethodInfo, ParameterInfo, T?> trigger)

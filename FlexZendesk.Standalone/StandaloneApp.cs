@@ -1,4 +1,5 @@
 using FlexZendesk.Core.Queues;
+using FlexZendesk.Core.Reconcile;
 using FlexZendesk.Functions.Hosting;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,11 @@ public static class StandaloneApp
         var builder = WebApplication.CreateSlimBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         builder.Configuration.AddHostJson(Path.Combine(AppContext.BaseDirectory, "host.json"));
         // The queue trigger names %Queues:EventsQueue%; unset, it is the app's default, as the writer's.
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = [new("Queues:EventsQueue", new QueueOptions().EventsQueue)] });
+        // So does the timer's %Reconcile:Schedule%.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = [new("Queues:EventsQueue", new QueueOptions().EventsQueue), new("Reconcile:Schedule", ReconcileOptions.DefaultSchedule)],
+        });
         configure?.Invoke(builder);
 
         builder.Logging.AddFlexZendeskLogging(builder.Configuration);
@@ -29,6 +34,7 @@ public static class StandaloneApp
         builder.Services.AddOptions<QueueTriggerOptions>().BindConfiguration(QueueTriggerOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<QueueTriggerOptions>, QueueTriggerOptionsValidator>();
         builder.Services.AddHostedService<QueueListener>();
+        builder.Services.AddHostedService<TimerScheduler>();
 
         var app = builder.Build();
         app.UseExceptionHandler();

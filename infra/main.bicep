@@ -276,6 +276,8 @@ var appSettings = union({
   Zendesk__Email: zendeskEmail
   Zendesk__ApiToken: vaultRef(vault.properties.vaultUri, zendeskSecret.name)
   Queues__EventsQueue: eventsQueue
+  // The reconciliation timer's %Reconcile:Schedule%: the host needs it set (README "Gap-free").
+  Reconcile__Schedule: '0 */5 * * * *'
   Flex__PluginKey: empty(flexPluginKey) ? '' : vaultRef(vault.properties.vaultUri, pluginSecret.name)
 }, flex ? {
   // Identity-based, as the host reads it; the app builds its queue, table and blob clients the same way.

@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Storage;
@@ -42,19 +41,6 @@ public sealed class LedgerStore(StorageClients storage, IOptions<LedgerOptions> 
     }
 
     /// <summary>Inserts a new ledger or replaces it if unchanged since it was read. False: someone else wrote first; reload.</summary>
-    internal async Task<bool> TrySaveAsync(TaskLedger ledger, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await Tables.RunAsync(_table.Value, t => ledger.IsNew
-                ? t.AddEntityAsync(ledger.Entity, cancellationToken)
-                : t.UpdateEntityAsync(ledger.Entity, ledger.ETag, TableUpdateMode.Replace, cancellationToken), cancellationToken);
-            ledger.Entity.ETag = response.Headers.ETag ?? default;
-            return true;
-        }
-        catch (RetryableException ex) when (ex.InnerException is RequestFailedException { Status: 409 or 412 })
-        {
-            return false;
-        }
-    }
+    internal Task<bool> TrySaveAsync(TaskLedger ledger, CancellationToken cancellationToken) =>
+        Tables.TryWriteAsync(_table.Value, ledger.Entity, cancellationToken);
 }

@@ -70,6 +70,24 @@ public sealed class FlexEventProcessor(
         return new ProcessingOutcome(true, $"{envelope.EventType}: ticket {ledger.TicketId} ({ledger.TicketSource}), notes {string.Join(",", ledger.DoneStages.Order())}", ledger.TicketId);
     }
 
+    /// <summary>
+    /// Whether processing the event would still do something, judged from the task's ledger: a stage note not yet
+    /// settled, a ticket not yet made, a screen pop not yet written. The reconciler's test of "not seen"; a false
+    /// positive costs one more delivery, which processing recognises as done.
+    /// </summary>
+    public bool Owes(FlexEventEnvelope envelope, TaskLedger ledger)
+    {
+        var (work, _) = Work(envelope);
+        if (work is null || work.Task.TaskSid != ledger.TaskSid)
+        {
+            return false;
+        }
+
+        var stageOwed = work.Stage is not null ? !ledger.IsNoteSettled(work.Stage) : ledger.TicketId is null;
+        var ticketPossible = ledger.TicketId is not null || work.Task.RequestedTicketId is not null || ticketOptions.Value.CreateTickets;
+        return ticketPossible && (stageOwed || WriteBackOwed(ledger, work));
+    }
+
     /// <summary>What the event asks for, or why it asks for nothing.</summary>
     private (TaskWork? Work, string? Unwanted) Work(FlexEventEnvelope envelope)
     {

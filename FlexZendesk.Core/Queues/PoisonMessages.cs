@@ -59,8 +59,25 @@ public sealed class PoisonMessages(StorageClients clients, IOptions<QueueOptions
         metrics.Poisoned();
     }
 
+    /// <summary>Messages here now (approximate), 0 when the queue does not exist, null when storage does not answer.</summary>
+    public async Task<long?> DepthAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await clients.Queues.GetQueueClient(QueueName).GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return 0;
+        }
+        catch (Exception ex) when (StorageCall.IsFailure(ex, cancellationToken) || ex is TimeoutException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
-    /// Messages here now (approximate), 0 when the queue does not exist, null when storage does not answer.
+    /// <see cref="DepthAsync"/> synchronously: it runs in the metrics gauge's callback, on the exporter's thread, once per collection.
     /// Synchronous: it runs in the metrics gauge's callback, on the exporter's thread, once per collection.
     /// </summary>
     public long? Depth()

@@ -17,6 +17,7 @@ public sealed class FlexZendeskMetrics
     private readonly Counter<long> _throttled;
     private readonly Counter<long> _twilioCalls;
     private readonly Counter<long> _poisoned;
+    private readonly Counter<long> _reconciled;
     private readonly Histogram<double> _queueLatency;
 
     /// <param name="poisonDepth">
@@ -34,6 +35,7 @@ public sealed class FlexZendeskMetrics
         _throttled = meter.CreateCounter<long>("flexzendesk.zendesk.throttled", "{event}", "Zendesk rate limiting: a 429 answer, or the shared budget spent (reason)");
         _twilioCalls = meter.CreateCounter<long>("flexzendesk.twilio.calls", "{call}", "Twilio API calls, by method and status code (0: no answer)");
         _poisoned = meter.CreateCounter<long>("flexzendesk.poison.messages", "{message}", "Messages moved to the poison queue");
+        _reconciled = meter.CreateCounter<long>("flexzendesk.events.reconciled", "{event}", "Events read from TaskRouter's Events resource and enqueued because the webhook had not delivered them, by event type");
         _queueLatency = meter.CreateHistogram<double>("flexzendesk.queue.latency", "s", "From callback received to its processing start, by event type",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600] });
         meter.CreateObservableGauge("flexzendesk.poison.depth", () => poisonDepth() is { } depth ? [new Measurement<long>(depth)] : Array.Empty<Measurement<long>>(),
@@ -59,6 +61,8 @@ public sealed class FlexZendeskMetrics
         _twilioCalls.Add(1, new TagList { { "method", method }, { "status_code", statusCode } });
 
     public void Poisoned() => _poisoned.Add(1);
+
+    public void Reconciled(string eventType) => _reconciled.Add(1, new KeyValuePair<string, object?>("event_type", eventType));
 
     public void QueueLatency(string eventType, TimeSpan latency) =>
         _queueLatency.Record(Math.Max(0, latency.TotalSeconds), new KeyValuePair<string, object?>("event_type", eventType));

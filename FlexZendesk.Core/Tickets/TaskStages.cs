@@ -26,6 +26,21 @@ public static class TaskStages
         _ => null,
     };
 
+    /// <summary>
+    /// The TaskRouter event types that mark <paramref name="stage"/>, the inverse of <see cref="Of"/>: exact names, or a
+    /// prefix ending in <c>*</c> (transfers). None for <see cref="Selected"/>, which a Flex UI plugin reports, not TaskRouter.
+    /// </summary>
+    public static IReadOnlyList<string> EventTypesOf(string stage) => stage switch
+    {
+        Created => ["task.created"],
+        Accepted => ["reservation.accepted"],
+        Wrapup => ["reservation.wrapup", "task.wrapup"],
+        Completed => ["task.completed"],
+        Canceled => ["task.canceled"],
+        Transfer => ["task.transfer-*"],
+        _ => [],
+    };
+
     /// <summary>Stages after which the task is over: writing its attributes is pointless.</summary>
     public static bool IsFinal(string stage) => stage is Completed or Canceled;
 }

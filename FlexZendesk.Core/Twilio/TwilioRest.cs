@@ -8,6 +8,8 @@ using Twilio.Rest;
 using Twilio.Rest.Api.V2010.Account.Call;
 using Twilio.Rest.Conversations.V1.Conversation;
 using Twilio.Rest.Taskrouter.V1.Workspace;
+using EventResource = Twilio.Rest.Taskrouter.V1.Workspace.EventResource;
+using ReadEventOptions = Twilio.Rest.Taskrouter.V1.Workspace.ReadEventOptions;
 
 namespace FlexZendesk.Core.Twilio;
 
@@ -82,6 +84,25 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
             preconditionFailed: false,
             cancellationToken);
         return recordings is null ? [] : [.. recordings.Select(r => $"https://api.twilio.com/2010-04-01/Accounts/{account}/Recordings/{r.Sid}")];
+    }
+
+    /// <summary>
+    /// The workspace's events from <paramref name="start"/> to <paramref name="end"/> (both inclusive, whole seconds),
+    /// of <paramref name="eventType"/> when given: one request, at most <paramref name="pageSize"/> events (≤ 1,000),
+    /// never a second page (the resource does not support paging). A full answer means there may be more.
+    /// </summary>
+    public async Task<IReadOnlyList<EventResource>> EventsAsync(string workspaceSid, DateTimeOffset start, DateTimeOffset end, string? eventType, int pageSize, CancellationToken cancellationToken)
+    {
+        var read = new ReadEventOptions(workspaceSid)
+        {
+            StartDate = start.UtcDateTime,
+            EndDate = end.UtcDateTime,
+            EventType = eventType,
+            PageSize = pageSize,
+            Limit = pageSize,
+        };
+        var events = await CallAsync(client => EventResource.ReadAsync(read, client), "Twilio read events", notFound: null, preconditionFailed: false, cancellationToken);
+        return events is null ? [] : [.. events];
     }
 
     private TwilioRestClient Client()

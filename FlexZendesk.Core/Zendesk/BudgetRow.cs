@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using FlexZendesk.Core.Ledger;
 using FlexZendesk.Core.Processing;
@@ -75,17 +74,8 @@ internal sealed class BudgetRow(Lazy<TableClient> table, string account, string 
         Interlocked.Increment(ref _storageCalls);
         try
         {
-            var response = await Tables.RunAsync(table.Value, t => row.ETag == default
-                ? t.AddEntityAsync(row, cancellationToken)
-                : t.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken), cancellationToken);
-            row.ETag = response.Headers.ETag ?? default;
-            _known = row;
-            return true;
-        }
-        catch (RetryableException ex) when (ex.InnerException is RequestFailedException { Status: 409 or 412 })
-        {
-            _known = null;
-            return false;
+            _known = await Tables.TryWriteAsync(table.Value, row, cancellationToken) ? row : null;
+            return _known is not null;
         }
         catch
         {

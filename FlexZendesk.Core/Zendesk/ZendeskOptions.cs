@@ -43,22 +43,11 @@ public sealed class ZendeskOptionsValidator : IValidateOptions<ZendeskOptions>
             builder.AddError("Zendesk:Email and Zendesk:ApiToken are required unless Zendesk:OAuthToken is set.");
         }
 
-        if (options.RequestsPerMinute is < 1 or > 100_000)
-        {
-            builder.AddError("Zendesk:RequestsPerMinute must be between 1 and 100000.");
-        }
-
-        if (options.TicketUpdatesPerMinute is < 1 or > 100_000)
-        {
-            builder.AddError("Zendesk:TicketUpdatesPerMinute must be between 1 and 100000.");
-        }
-
-        if (options.TimeoutSeconds is < 1 or > 120)
-        {
-            builder.AddError("Zendesk:TimeoutSeconds must be between 1 and 120.");
-        }
-
-        return builder.Build();
+        return builder
+            .Range("Zendesk:RequestsPerMinute", options.RequestsPerMinute, 1, 100_000)
+            .Range("Zendesk:TicketUpdatesPerMinute", options.TicketUpdatesPerMinute, 1, 100_000)
+            .Range("Zendesk:TimeoutSeconds", options.TimeoutSeconds, 1, 120)
+            .Build();
     }
 }
 

@@ -44,6 +44,8 @@ public static class ProcessingRegistration
         services.AddSingleton<TaskWriteBack>();
         services.AddSingleton<TicketCreator>();
         services.AddSingleton<FlexEventProcessor>();
+        services.AddSingleton<Core.Reconcile.ReconcileWatermark>();
+        services.AddSingleton<Core.Reconcile.EventReconciler>();
         services.AddSingleton<FlexMessageHandler>();
         return services;
     }

@@ -1,5 +1,6 @@
 using FlexZendesk.Core.Ledger;
 using FlexZendesk.Core.Queues;
+using FlexZendesk.Core.Reconcile;
 using FlexZendesk.Core.Storage;
 using FlexZendesk.Core.Tickets;
 using FlexZendesk.Core.Twilio;
@@ -33,6 +34,9 @@ public static class SettingsRegistration
         services.AddSingleton<IValidateOptions<NoteOptions>, NoteOptionsValidator>();
 
         services.AddOptions<FlexOptions>().BindConfiguration(FlexOptions.Section);
+
+        services.AddOptions<ReconcileOptions>().BindConfiguration(ReconcileOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReconcileOptions>, ReconcileOptionsValidator>();
 
         services.AddOptions<LedgerOptions>().BindConfiguration(LedgerOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();

@@ -25,7 +25,8 @@ public sealed class FunctionMetadataTests
     {
         var trigger = Trigger(function);
         string? Text(string name) => trigger.TryGetProperty(name, out var value) ? value.ValueKind == JsonValueKind.Array ? string.Join(",", value.EnumerateArray().Select(v => v.GetString())) : value.GetString() : null;
-        return $"{function.GetProperty("name").GetString()}: {Text("type")} route={Text("route")} methods={Text("methods")} auth={Text("authLevel")} queue={Text("queueName")} connection={Text("connection")}";
+        return $"{function.GetProperty("name").GetString()}: {Text("type")} route={Text("route")} methods={Text("methods")} auth={Text("authLevel")} queue={Text("queueName")} connection={Text("connection")}"
+            + (Text("schedule") is { } schedule ? $" schedule={schedule}" : "");
     }
 
     [Test]
@@ -40,6 +41,7 @@ public sealed class FunctionMetadataTests
             "Health: httpTrigger route=health methods=get auth=Anonymous queue= connection=",
             "ReplayPoison: httpTrigger route=ops/poison/replay methods=post auth=Admin queue= connection=",
             "ProcessFlexEvent: queueTrigger route= methods= auth= queue=%Queues:EventsQueue% connection=AzureWebJobsStorage",
+            "ReconcileEvents: timerTrigger route= methods= auth= queue= connection= schedule=%Reconcile:Schedule%",
         }));
     }
 
@@ -120,6 +122,7 @@ public sealed class FunctionMetadataTests
             ("Notes", typeof(Core.Tickets.NoteOptions)),
             ("Flex", typeof(Core.Tickets.FlexOptions)),
             ("Ledger", typeof(Core.Ledger.LedgerOptions)),
+            ("Reconcile", typeof(Core.Reconcile.ReconcileOptions)),
             ("Admin", typeof(Standalone.AdminOptions)),
         }.SelectMany(o => o.Options.GetProperties().Where(p => p.CanWrite).Select(p => (o.Section, p.Name)));
 

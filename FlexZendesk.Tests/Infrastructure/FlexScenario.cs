@@ -55,10 +55,27 @@ internal sealed class FlexScenario : IAsyncDisposable
     }
 
     /// <summary>Like <see cref="SendAsync"/> but returns the status (503 while storage is down) instead of asserting.</summary>
-    public async Task<HttpStatusCode> TrySendAsync(string eventType, string taskSid, string attributes, string? eventSid = null, string channel = "voice")
+    public async Task<HttpStatusCode> TrySendAsync(string eventType, string taskSid, string attributes, string? eventSid = null, string channel = "voice") =>
+        await DeliverAsync(Fields(eventType, taskSid, attributes, eventSid, channel));
+
+    /// <summary>
+    /// One TaskRouter event as TaskRouter makes it: recorded in the sandbox's Events resource and, when
+    /// <paramref name="webhook"/> is on, delivered to the app's Event Callback URL (asserting 204).
+    /// </summary>
+    public async Task EmitAsync(string eventType, string taskSid, string attributes, bool webhook)
+    {
+        var fields = Fields(eventType, taskSid, attributes, eventSid: null, "voice");
+        await Remote.PostControlAsync("/_sandbox/events", new { fields = fields.ToDictionary() });
+        if (webhook)
+        {
+            Assert.That(await DeliverAsync(fields), Is.EqualTo(HttpStatusCode.NoContent));
+        }
+    }
+
+    private List<KeyValuePair<string, string>> Fields(string eventType, string taskSid, string attributes, string? eventSid, string channel)
     {
         var sid = eventSid ?? "EV" + Guid.NewGuid().ToString("N");
-        var fields = TaskRouterSamples.Event(eventType, sid, attributes)
+        return TaskRouterSamples.Event(eventType, sid, attributes)
             .Select(f => f.Key switch
             {
                 "TaskSid" or "ResourceSid" => new KeyValuePair<string, string>(f.Key, taskSid),
@@ -68,6 +85,10 @@ internal sealed class FlexScenario : IAsyncDisposable
             })
             .Append(new("WorkerName", "Alice"))
             .ToList();
+    }
+
+    private async Task<HttpStatusCode> DeliverAsync(List<KeyValuePair<string, string>> fields)
+    {
         using var response = await _client.SendAsync(App.Signer.Form("/api/taskrouter/events", fields));
         return response.StatusCode;
     }

@@ -49,6 +49,8 @@ internal sealed class FunctionsApp : IDisposable, IAsyncDisposable
             ["Twilio:WorkspaceSid"] = WorkspaceSid,
             ["Queues:EventsQueue"] = QueueName,
             ["Queues:Listen"] = "false",
+            // Every app of a test run shares the sandbox's TaskRouter events: only the reconciliation tests read them.
+            ["Reconcile:Enabled"] = "false",
             ["Ledger:TablePrefix"] = TablePrefix,
             ["Zendesk:BaseUrl"] = TestEnvironment.Sandbox.BaseUrl,
             ["Zendesk:Email"] = SandboxServer.ZendeskEmail,
