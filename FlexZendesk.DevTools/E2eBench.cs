@@ -189,7 +189,7 @@ internal static class E2eBench
     }
 
     /// <summary>Per stage note: when the sandbox stored its comment minus when its event was answered 204.</summary>
-    private static List<double> Latencies(JsonNode state, ConcurrentDictionary<(string Task, string Stage), DateTimeOffset> sent)
+    internal static List<double> Latencies(JsonNode state, ConcurrentDictionary<(string Task, string Stage), DateTimeOffset> sent)
     {
         var tickets = state["tickets"]!.AsArray();
         var latencies = new List<double>();

@@ -103,11 +103,11 @@ internal static class IngressBench
 
     private static readonly MediaTypeHeaderValue FormType = new("application/x-www-form-urlencoded");
 
-    private sealed record Callback(List<KeyValuePair<string, string>> Fields, string Body, byte[] BodyBytes, string Signature);
+    internal sealed record Callback(List<KeyValuePair<string, string>> Fields, string Body, byte[] BodyBytes, string Signature);
 
     private sealed record Result(double Rate, double P50, double P99, int Failures, double CpuMicros = 0);
 
-    private static Callback Sign(DevSettings settings, string workspace, TwilioWebhookSigner signer, int i)
+    internal static Callback Sign(DevSettings settings, string workspace, TwilioWebhookSigner signer, int i)
     {
         var taskSid = "WT" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var now = DateTimeOffset.UtcNow;

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using FlexZendesk.Core.Queues;
 using FlexZendesk.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,7 @@ namespace FlexZendesk.Standalone;
 public sealed partial class QueueListener(
     IServiceProvider services,
     StorageClients storage,
+    EnqueueSignal enqueued,
     IConfiguration configuration,
     IOptions<QueueTriggerOptions> options,
     ILogger<QueueListener> logger) : BackgroundService
@@ -24,6 +26,9 @@ public sealed partial class QueueListener(
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(50);
 
     public bool Enabled => configuration.GetValue<bool?>("Queues:Listen") ?? true;
+
+    /// <summary>Receive as soon as this process enqueued, rather than at the end of the polling back-off (<c>Queues:WakeOnEnqueue</c>).</summary>
+    private bool WakeOnEnqueue => configuration.GetValue<bool?>("Queues:WakeOnEnqueue") ?? true;
 
     /// <summary>How long a received message stays invisible before its lease is renewed or, if this process died, it comes back.</summary>
     private TimeSpan Lease => TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue<int?>("Queues:LeaseSeconds") ?? 30, 3, 600));
@@ -66,6 +71,7 @@ public sealed partial class QueueListener(
         var threshold = settings.NewBatchThreshold ?? Math.Max(1, settings.BatchSize / 2);
         var inFlight = new List<Task>();
         var idle = FirstPoll;
+        var wake = WakeOnEnqueue;
         LogStarted(logger, function.Name, queue.Name, Lease.TotalSeconds);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -76,6 +82,8 @@ public sealed partial class QueueListener(
                 continue;
             }
 
+            // Taken before the receive: an enqueue while it runs completes it, so the wait below ends at once.
+            var enqueuedMeanwhile = wake ? enqueued.Next : null;
             var batch = await ReceiveAsync(queue, settings.BatchSize, stoppingToken);
             if (batch.Length > 0)
             {
@@ -87,7 +95,10 @@ public sealed partial class QueueListener(
             idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, settings.MaxPollingInterval.Ticks));
             try
             {
-                await Task.Delay(idle, stoppingToken);
+                if (await IdleAsync(idle, enqueuedMeanwhile, stoppingToken))
+                {
+                    idle = FirstPoll;
+                }
             }
             catch (OperationCanceledException)
             {
@@ -98,6 +109,19 @@ public sealed partial class QueueListener(
         // In-flight work is not cancelled by shutdown: it finishes, then the listener ends.
         await Task.WhenAll(inFlight);
         LogStopped(logger, function.Name, queue.Name);
+    }
+
+    /// <summary>Waits <paramref name="idle"/>, or less when <paramref name="enqueued"/> completes first; true when it did (woken).</summary>
+    /// <exception cref="OperationCanceledException">Stopping.</exception>
+    internal static async Task<bool> IdleAsync(TimeSpan idle, Task? enqueued, CancellationToken stoppingToken)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var delay = Task.Delay(idle, cancel.Token);
+        var woken = await Task.WhenAny(delay, enqueued ?? delay) != delay;
+        // Ends the timer of a wait cut short, rather than leaving it to run out.
+        await cancel.CancelAsync();
+        stoppingToken.ThrowIfCancellationRequested();
+        return woken;
     }
 
     private QueueClient Client(QueueFunction function, string name) =>

@@ -11,7 +11,7 @@ namespace FlexZendesk.Core.Queues;
 /// too large for a queue message first loses its raw copy; if still too large it goes to the
 /// <see cref="PayloadStore"/> and the message carries a pointer, so no accepted callback is dropped for its size.
 /// </summary>
-public sealed class EventQueueWriter(StorageClients clients, PayloadStore payloads, IOptions<QueueOptions> options, FlexZendeskMetrics metrics)
+public sealed class EventQueueWriter(StorageClients clients, PayloadStore payloads, IOptions<QueueOptions> options, FlexZendeskMetrics metrics, EnqueueSignal signal)
 {
     /// <summary>64 KiB per message after base64 leaves 48 KiB of JSON.</summary>
     public const int MaxMessageBytes = 48 * 1024;
@@ -41,6 +41,7 @@ public sealed class EventQueueWriter(StorageClients clients, PayloadStore payloa
         }
 
         var messageId = await SendAsync(BinaryData.FromBytes(body), TimeSpan.Zero, cancellationToken);
+        signal.Notify();
         metrics.EventReceived(envelope.Source, envelope.EventType);
         return new EnqueueResult(messageId, body.Length, envelope.RawOmitted, blobName);
     }

@@ -54,6 +54,7 @@ public static class SettingsRegistration
     public static IServiceCollection AddFlexZendeskIngress(this IServiceCollection services)
     {
         services.AddSingleton<EventQueueWriter>();
+        services.AddSingleton<EnqueueSignal>();
         services.AddSingleton<PayloadStore>();
         services.AddSingleton<PoisonMessages>();
         services.AddSingleton(sp => new TwilioWebhookValidator(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken));

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using FlexZendesk.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlexZendesk.Tests.TaskRouter;
 
@@ -34,6 +35,17 @@ public sealed class TaskRouterEventsTests : AppFixture
             Assert.That(envelope.Raw, Does.Contain("EventType=reservation.accepted"));
             Assert.That(envelope.ReceivedAt, Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(1)));
         });
+    }
+
+    [Test]
+    public async Task AnEnqueuedCallbackWakesThisProcesssListener()
+    {
+        var signal = App.Services.GetRequiredService<Core.Queues.EnqueueSignal>();
+        var next = signal.Next;
+        using var response = await Client.SendAsync(App.Signer.Form(Path, TaskRouterSamples.Event("reservation.accepted")));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(next.IsCompleted, Is.True, "the enqueue signalled before the 204");
     }
 
     [Test]
