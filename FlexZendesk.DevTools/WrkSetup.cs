@@ -11,10 +11,14 @@ namespace FlexZendesk.DevTools;
 /// What scripts/bench-wrk hands to wrk: one signed TaskRouter callback, sent again and again to the app (as a load
 /// tool repeats one request), and the floor: the envelope the app makes of that callback, put straight on the queue
 /// through Azurite's REST endpoint with an account SAS (no SDK, no .NET on the client side of either). Writes
-/// <c>app.lua</c>/<c>app.url</c> and <c>floor.lua</c>/<c>floor.url</c> into the directory given; <c>clear</c> empties the queue.
+/// <c>app.lua</c>/<c>app.url</c> and <c>floor.lua</c>/<c>floor.url</c> into the directory given. The floor's queue is
+/// its own (<see cref="FloorQueue"/>), which no listener drains, deleted after each run (clearing a deep queue takes
+/// in-memory Azurite minutes; deleting it does not).
 /// </summary>
 internal static class WrkSetup
 {
+    public const string FloorQueue = "wrk-floor";
+
     public static async Task<int> WriteAsync(DevSettings settings, string directory)
     {
         Directory.CreateDirectory(directory);
@@ -26,19 +30,57 @@ internal static class WrkSetup
         var envelope = EnvelopeFactory.Create(EventSources.TaskRouter, callback.Fields, callback.Body, DateTimeOffset.UtcNow, null);
         var message = $"<QueueMessage><MessageText>{Convert.ToBase64String(EnvelopeJson.Serialize(envelope))}</MessageText></QueueMessage>";
         var service = new QueueServiceClient(settings.Storage);
-        var queue = service.GetQueueClient(settings.Queue);
+        var queue = service.GetQueueClient(FloorQueue);
         await queue.CreateIfNotExistsAsync();
         var sas = service.GenerateAccountSasUri(AccountSasPermissions.Add, DateTimeOffset.UtcNow.AddHours(2), AccountSasResourceTypes.Object);
         await File.WriteAllTextAsync(Path.Combine(directory, "floor.url"), $"{queue.Uri.AbsoluteUri}/messages{sas.Query}");
         await File.WriteAllTextAsync(Path.Combine(directory, "floor.lua"), Lua(message, "application/xml"));
+        // The same message as the SDK sends it (SharedKey authorization, the SDK's headers), captured once and replayed:
+        // Azurite checks the signature, not the age of x-ms-date. Shows what the SDK's request shape costs the floor.
+        var capture = new CapturePolicy();
+        var options = new QueueClientOptions();
+        options.AddPolicy(capture, Azure.Core.HttpPipelinePosition.BeforeTransport);
+        await new QueueServiceClient(settings.Storage, options).GetQueueClient(FloorQueue).SendMessageAsync(BinaryData.FromBytes(EnvelopeJson.Serialize(envelope)));
+        await File.WriteAllTextAsync(Path.Combine(directory, "floor-sharedkey.url"), capture.Url!);
+        await File.WriteAllTextAsync(Path.Combine(directory, "floor-sharedkey.lua"), Lua(capture.Body!, "application/xml", [.. capture.Headers.Where(h => h.Name is not ("Content-Type" or "Content-Length" or "Host"))]));
         Console.WriteLine($"callback {callback.BodyBytes.Length} bytes, queue message {Encoding.UTF8.GetByteCount(message)} bytes");
         return 0;
     }
 
-    public static async Task<int> ClearAsync(DevSettings settings)
+    private sealed class CapturePolicy : Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
     {
-        await new QueueClient(settings.Storage, settings.Queue).ClearMessagesAsync();
-        return 0;
+        public string? Url { get; private set; }
+        public string? Body { get; private set; }
+        public List<(string Name, string Value)> Headers { get; } = [];
+
+        public override void OnSendingRequest(Azure.Core.HttpMessage message)
+        {
+            Url = message.Request.Uri.ToString();
+            using var stream = new MemoryStream();
+            message.Request.Content!.WriteTo(stream, CancellationToken.None);
+            Body = Encoding.UTF8.GetString(stream.ToArray());
+            Headers.AddRange(message.Request.Headers.Select(h => (h.Name, h.Value)));
+        }
+    }
+
+    /// <summary>Deletes the floor's queue and makes it anew, empty.</summary>
+    public static async Task<int> ResetFloorAsync(DevSettings settings)
+    {
+        var queue = new QueueClient(settings.Storage, FloorQueue);
+        await queue.DeleteIfExistsAsync();
+        // Storage refuses to re-create a queue for a while after its deletion (409 QueueBeingDeleted): wait it out.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await queue.CreateIfNotExistsAsync();
+                return 0;
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status == 409 && attempt < 100)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     private static string Lua(string body, string contentType, params (string Name, string Value)[] headers)

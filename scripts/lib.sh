@@ -53,6 +53,9 @@ start_azurite() {
 start_run() { # log [NAME=value ...]
   local log=$1 deadline=$((SECONDS + 240)); shift
   rm -f "$repo_root/.tools/run.env"
+  # Emptied here, not by the redirection below: that runs in the background job, maybe after the first check, which
+  # would then find the previous run's "listening" line (a second start_run in one script returned at once).
+  : > "$log"
   env "$@" setsid "$repo_root/scripts/run" >"$log" 2>&1 &
   run_pid=$!
   until grep -q "FlexZendesk listening on" "$log"; do
