@@ -8,23 +8,37 @@ namespace FlexZendesk.Standalone;
 /// </summary>
 public static class FunctionInvoker
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<MethodInfo, Invocation> Invocations = new();
+
     public static async Task<object?> InvokeAsync(MethodInfo method, IServiceProvider services, Func<ParameterInfo, object?> bind)
     {
-        var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
-        var arguments = Array.ConvertAll(method.GetParameters(), p => bind(p));
+        // What reflection would find again on every call (constructor match, parameters, the Task's Result) is found once per function.
+        var invocation = Invocations.GetOrAdd(method, static m => new Invocation(m));
+        var target = invocation.Create?.Invoke(services, null);
+        var arguments = Array.ConvertAll(invocation.Parameters, p => bind(p));
         var returned = method.Invoke(target, BindingFlags.DoNotWrapExceptions, binder: null, arguments, culture: null);
         switch (returned)
         {
             case Task task:
                 await task;
-                var type = method.ReturnType;
-                return type.IsGenericType ? type.GetProperty(nameof(Task<object>.Result))!.GetValue(task) : null;
+                return invocation.Result?.GetValue(task);
             case ValueTask valueTask:
                 await valueTask;
                 return null;
             default:
                 return returned;
         }
+    }
+
+    private sealed class Invocation(MethodInfo method)
+    {
+        public ObjectFactory? Create { get; } = method.IsStatic ? null : ActivatorUtilities.CreateFactory(method.DeclaringType!, Type.EmptyTypes);
+
+        public ParameterInfo[] Parameters { get; } = method.GetParameters();
+
+        public PropertyInfo? Result { get; } = method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>)
+            ? method.ReturnType.GetProperty(nameof(Task<object>.Result))
+            : null;
     }
 
     /// <summary>
