@@ -49,13 +49,14 @@ public sealed partial class EventReconciler(
     private static readonly TimeSpan Span = TimeSpan.FromHours(6);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
     private readonly string _owner = Guid.NewGuid().ToString("N");
+    private readonly string[] _types = HandledTypes(noteOptions.Value, ticketOptions.Value, ingress);
 
     /// <summary>The event types processing acts on (ticket creation, the configured stages), as the ingress filter allows them.</summary>
-    public IReadOnlyList<string> EventTypes()
-    {
-        var types = noteOptions.Value.StageSet.SelectMany(TaskStages.EventTypesOf).Append(ticketOptions.Value.CreateOn);
-        return [.. types.Distinct(StringComparer.Ordinal).Where(t => t.EndsWith('*') || ingress.Allows(t)).Order(StringComparer.Ordinal)];
-    }
+    public IReadOnlyList<string> EventTypes => _types;
+
+    private static string[] HandledTypes(NoteOptions notes, TicketOptions tickets, EventTypeFilter ingress) =>
+        [.. notes.StageSet.SelectMany(TaskStages.EventTypesOf).Append(tickets.CreateOn)
+            .Distinct(StringComparer.Ordinal).Where(t => t.EndsWith('*') || ingress.Allows(t)).Order(StringComparer.Ordinal)];
 
     public async Task<ReconcileResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -127,7 +128,7 @@ public sealed partial class EventReconciler(
     {
         var requests = 0;
         var events = new Dictionary<string, TaskRouterEvent>(StringComparer.Ordinal);
-        var types = EventTypes();
+        var types = _types;
         // A prefix (transfers) cannot be asked for: then one read of every type, kept as the filter allows.
         string?[] reads = types.Any(t => t.EndsWith('*')) ? [null] : [.. types];
         foreach (var type in reads)

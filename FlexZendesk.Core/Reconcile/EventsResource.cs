@@ -16,8 +16,7 @@ public static class EventsResource
 {
     public static FlexEventEnvelope ToEnvelope(EventResource e, DateTimeOffset receivedAt)
     {
-        var date = e.EventDateMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-            : e.EventDate is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : receivedAt;
+        var date = DateOf(e) is var known && known != DateTimeOffset.MinValue ? known : receivedAt;
         List<KeyValuePair<string, string>> fields =
         [
             new("EventType", e.EventType ?? ""),
@@ -43,7 +42,7 @@ public static class EventsResource
         return EnvelopeFactory.Create(EventSources.TaskRouter, fields, EventResource.ToJson(e), receivedAt, idempotencyToken: null);
     }
 
-    /// <summary>When the event happened.</summary>
+    /// <summary>When the event happened; <see cref="DateTimeOffset.MinValue"/> when the resource does not say.</summary>
     public static DateTimeOffset DateOf(EventResource e) =>
         e.EventDateMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
         : e.EventDate is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : DateTimeOffset.MinValue;
