@@ -107,13 +107,14 @@ internal static class IngressBench
 
     private sealed record Result(double Rate, double P50, double P99, int Failures, double CpuMicros = 0);
 
-    internal static Callback Sign(DevSettings settings, string workspace, TwilioWebhookSigner signer, int i)
+    /// <param name="eventType">reservation.accepted (enqueued); scripts/bench-wrk also sends one the app filters out, answered without storage.</param>
+    internal static Callback Sign(DevSettings settings, string workspace, TwilioWebhookSigner signer, int i, string eventType = "reservation.accepted")
     {
         var taskSid = "WT" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var now = DateTimeOffset.UtcNow;
         List<KeyValuePair<string, string>> fields =
         [
-            new("EventType", "reservation.accepted"),
+            new("EventType", eventType),
             new("AccountSid", settings.AccountSid),
             new("WorkspaceSid", workspace),
             new("EventDescription", "Reservation accepted by worker"),

@@ -11,7 +11,8 @@ namespace FlexZendesk.DevTools;
 /// What scripts/bench-wrk hands to wrk: one signed TaskRouter callback, sent again and again to the app (as a load
 /// tool repeats one request), and the floor: the envelope the app makes of that callback, put straight on the queue
 /// through Azurite's REST endpoint with an account SAS (no SDK, no .NET on the client side of either). Writes
-/// <c>app.lua</c>/<c>app.url</c> and <c>floor.lua</c>/<c>floor.url</c> into the directory given. The floor's queue is
+/// <c>app.lua</c>/<c>app.url</c>, <c>floor.lua</c>/<c>floor.url</c> and <c>filtered.lua</c>/<c>filtered.url</c> (a
+/// callback the app answers without a storage call) into the directory given. The floor's queue is
 /// its own (<see cref="FloorQueue"/>), which no listener drains, deleted after each run (clearing a deep queue takes
 /// in-memory Azurite minutes; deleting it does not).
 /// </summary>
@@ -26,6 +27,11 @@ internal static class WrkSetup
         var callback = IngressBench.Sign(settings, workspace, new TwilioWebhookSigner(settings.AuthToken), 0);
         await File.WriteAllTextAsync(Path.Combine(directory, "app.url"), settings.AppUrl.TrimEnd('/') + "/api/taskrouter/events");
         await File.WriteAllTextAsync(Path.Combine(directory, "app.lua"), Lua(callback.Body, "application/x-www-form-urlencoded", ("X-Twilio-Signature", callback.Signature)));
+        // The same callback with an event type outside Ingress:EventTypes: signature checked, envelope built, answered
+        // 204 without a storage call. What the app's own front (Kestrel, gate, function) costs, apart from the send.
+        var filtered = IngressBench.Sign(settings, workspace, new TwilioWebhookSigner(settings.AuthToken), 0, "worker.activity.update");
+        await File.WriteAllTextAsync(Path.Combine(directory, "filtered.url"), settings.AppUrl.TrimEnd('/') + "/api/taskrouter/events");
+        await File.WriteAllTextAsync(Path.Combine(directory, "filtered.lua"), Lua(filtered.Body, "application/x-www-form-urlencoded", ("X-Twilio-Signature", filtered.Signature)));
 
         var envelope = EnvelopeFactory.Create(EventSources.TaskRouter, callback.Fields, callback.Body, DateTimeOffset.UtcNow, null);
         var message = $"<QueueMessage><MessageText>{Convert.ToBase64String(EnvelopeJson.Serialize(envelope))}</MessageText></QueueMessage>";
@@ -63,10 +69,10 @@ internal static class WrkSetup
         }
     }
 
-    /// <summary>Deletes the floor's queue and makes it anew, empty.</summary>
-    public static async Task<int> ResetFloorAsync(DevSettings settings)
+    /// <summary>Deletes the floor's queue (or the one named: the app's, so both sides start from an empty queue) and makes it anew, empty.</summary>
+    public static async Task<int> ResetFloorAsync(DevSettings settings, string queueName = FloorQueue)
     {
-        var queue = new QueueClient(settings.Storage, FloorQueue);
+        var queue = new QueueClient(settings.Storage, queueName);
         await queue.DeleteIfExistsAsync();
         // Storage refuses to re-create a queue for a while after its deletion (409 QueueBeingDeleted): wait it out.
         for (var attempt = 0; ; attempt++)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Azure.Storage.Queues;
 using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Storage;
 using FlexZendesk.Core.Telemetry;
@@ -67,9 +68,12 @@ public sealed class EventQueueWriter(StorageClients clients, PayloadStore payloa
         PayloadBlob = blobName,
     };
 
+    // One client for the process (they are thread-safe): building one per message cost a URI parse each time.
+    private QueueClient? _queue;
+
     private async Task<string> SendAsync(BinaryData body, TimeSpan delay, CancellationToken cancellationToken)
     {
-        var queue = clients.Queues.GetQueueClient(options.Value.EventsQueue);
+        var queue = _queue ??= clients.Queues.GetQueueClient(options.Value.EventsQueue);
         try
         {
             var sent = await StorageCall.CreatingAsync(
