@@ -105,7 +105,7 @@ internal static class IngressBench
 
     internal sealed record Callback(List<KeyValuePair<string, string>> Fields, string Body, byte[] BodyBytes, string Signature);
 
-    private sealed record Result(double Rate, double P50, double P99, int Failures, double CpuMicros = 0);
+    internal sealed record Result(double Rate, double P50, double P99, int Failures, double CpuMicros = 0);
 
     /// <param name="eventType">reservation.accepted (enqueued); scripts/bench-wrk also sends one the app filters out, answered without storage.</param>
     internal static Callback Sign(DevSettings settings, string workspace, TwilioWebhookSigner signer, int i, string eventType = "reservation.accepted")
@@ -141,7 +141,7 @@ internal static class IngressBench
     }
 
     /// <summary>Sends every callback with <paramref name="concurrency"/> in flight; latency per call, rate over the wall time.</summary>
-    private static async Task<Result> Measure(Callback[] callbacks, int concurrency, Func<Callback, Task<bool>> send)
+    internal static async Task<Result> Measure(Callback[] callbacks, int concurrency, Func<Callback, Task<bool>> send)
     {
         var latencies = new double[callbacks.Length];
         var failures = 0;

@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "bench-latency" when args.Length >= 5 && args[1] == "load" => await LatencyBench.LoadAsync(DevSettings.FromEnvironment(), Arg(args, 2, 50), Arg(args, 3, 30), args[4]),
     "bench-latency" when args.Length >= 5 && args[1] == "idle" => await LatencyBench.IdleAsync(DevSettings.FromEnvironment(), Arg(args, 2, 8), TimeSpan.FromSeconds(Arg(args, 3, 6)), args[4]),
     "wrk-setup" when args.Length >= 2 => await WrkSetup.WriteAsync(DevSettings.FromEnvironment(), args[1]),
+    "client-floor" when args.Length >= 4 => await ClientFloor.RunAsync(DevSettings.FromEnvironment(), args[1], Arg(args, 2, 1), Arg(args, 3, 5000)),
     "reset-floor" => await WrkSetup.ResetFloorAsync(DevSettings.FromEnvironment(), args.Length > 1 ? args[1] : WrkSetup.FloorQueue),
     "gap" => await Gap.RunAsync(DevSettings.FromEnvironment(), Arg(args, 1, 200), Arg(args, 2, 8)),
     "bench-ingress" => await IngressBench.RunAsync(DevSettings.FromEnvironment(), Arg(args, 1, 5000), Levels(args, 2, [1, 8, 32, 64]), !args.Contains("--no-header")),
@@ -29,6 +30,6 @@ static int[] Levels(string[] args, int index, int[] fallback) =>
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FlexZendesk.DevTools send-sample [eventType] | peek | demo | soak [lifecycles] [concurrency] | gap [lifecycles] [concurrency] | bench-latency load rate seconds label | bench-latency idle probes idle-seconds label | wrk-setup dir | reset-floor [queue] | bench-ingress [requests] [c1,c2,...] [--no-header] | bench-e2e scenarios|budget [lifecycles] [concurrency] | bench-start label executable [dll] [runs]");
+    Console.Error.WriteLine("usage: FlexZendesk.DevTools send-sample [eventType] | peek | demo | soak [lifecycles] [concurrency] | gap [lifecycles] [concurrency] | bench-latency load rate seconds label | bench-latency idle probes idle-seconds label | wrk-setup dir | client-floor dir connections requests | reset-floor [queue] | bench-ingress [requests] [c1,c2,...] [--no-header] | bench-e2e scenarios|budget [lifecycles] [concurrency] | bench-start label executable [dll] [runs]");
     return 2;
 }

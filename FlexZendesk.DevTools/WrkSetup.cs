@@ -41,6 +41,7 @@ internal static class WrkSetup
         var sas = service.GenerateAccountSasUri(AccountSasPermissions.Add, DateTimeOffset.UtcNow.AddHours(2), AccountSasResourceTypes.Object);
         await File.WriteAllTextAsync(Path.Combine(directory, "floor.url"), $"{queue.Uri.AbsoluteUri}/messages{sas.Query}");
         await File.WriteAllTextAsync(Path.Combine(directory, "floor.lua"), Lua(message, "application/xml"));
+        await File.WriteAllTextAsync(Path.Combine(directory, "floor.xml"), message);
         // The same message as the SDK sends it (SharedKey authorization, the SDK's headers), captured once and replayed:
         // Azurite checks the signature, not the age of x-ms-date. Shows what the SDK's request shape costs the floor.
         var capture = new CapturePolicy();
