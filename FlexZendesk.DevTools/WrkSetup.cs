@@ -24,14 +24,19 @@ internal static class WrkSetup
     {
         Directory.CreateDirectory(directory);
         var workspace = settings.WorkspaceSid ?? SampleCallback.DefaultWorkspaceSid;
-        var callback = IngressBench.Sign(settings, workspace, new TwilioWebhookSigner(settings.AuthToken), 0);
-        await File.WriteAllTextAsync(Path.Combine(directory, "app.url"), settings.AppUrl.TrimEnd('/') + "/api/taskrouter/events");
-        await File.WriteAllTextAsync(Path.Combine(directory, "app.lua"), Lua(callback.Body, "application/x-www-form-urlencoded", ("X-Twilio-Signature", callback.Signature)));
+        var signer = new TwilioWebhookSigner(settings.AuthToken);
+        async Task<IngressBench.Callback> WriteCallback(string name, string eventType)
+        {
+            var signed = IngressBench.Sign(settings, workspace, signer, 0, eventType);
+            await File.WriteAllTextAsync(Path.Combine(directory, name + ".url"), settings.AppUrl.TrimEnd('/') + "/api/taskrouter/events");
+            await File.WriteAllTextAsync(Path.Combine(directory, name + ".lua"), Lua(signed.Body, "application/x-www-form-urlencoded", ("X-Twilio-Signature", signed.Signature)));
+            return signed;
+        }
+
+        var callback = await WriteCallback("app", "reservation.accepted");
         // The same callback with an event type outside Ingress:EventTypes: signature checked, envelope built, answered
         // 204 without a storage call. What the app's own front (Kestrel, gate, function) costs, apart from the send.
-        var filtered = IngressBench.Sign(settings, workspace, new TwilioWebhookSigner(settings.AuthToken), 0, "worker.activity.update");
-        await File.WriteAllTextAsync(Path.Combine(directory, "filtered.url"), settings.AppUrl.TrimEnd('/') + "/api/taskrouter/events");
-        await File.WriteAllTextAsync(Path.Combine(directory, "filtered.lua"), Lua(filtered.Body, "application/x-www-form-urlencoded", ("X-Twilio-Signature", filtered.Signature)));
+        await WriteCallback("filtered", "worker.activity.update");
 
         var envelope = EnvelopeFactory.Create(EventSources.TaskRouter, callback.Fields, callback.Body, DateTimeOffset.UtcNow, null);
         var message = $"<QueueMessage><MessageText>{Convert.ToBase64String(EnvelopeJson.Serialize(envelope))}</MessageText></QueueMessage>";
