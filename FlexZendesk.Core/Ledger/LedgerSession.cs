@@ -56,13 +56,24 @@ public sealed class LedgerSession
         Ledger = await _store.UpdateAsync(Ledger, change, cancellationToken);
 
     /// <summary>
-    /// On a failure path, before the exception goes on: records <paramref name="change"/> if nobody wrote since, and
-    /// otherwise leaves the ledger as the other writer made it (the next delivery reads it afresh).
+    /// On a failure path, before the exception goes on: applies <paramref name="change"/> to this worker's own claim
+    /// (<paramref name="claim"/> picks it out of the ledger) and saves it, re-applying it after a reload for as long as
+    /// the claim is still this worker's. A save lost to a write of other fields (another event of the task) must not
+    /// leave the claim standing: the task's next delivery would wait it out, up to Ledger:ClaimTimeoutSeconds. Once
+    /// another worker's claim, or no claim, is there, the ledger is left as it is.
     /// </summary>
-    public async Task RecordIfUnchangedAsync(Action<TaskLedger> change, CancellationToken cancellationToken)
+    public async Task RecordOnOwnClaimAsync(Func<TaskLedger, Claim?> claim, Action<TaskLedger> change, CancellationToken cancellationToken)
     {
-        change(Ledger);
-        await _store.TrySaveAsync(Ledger, cancellationToken);
+        for (var attempt = 0; attempt < 10 && claim(Ledger) is { } held && IsMine(held); attempt++)
+        {
+            change(Ledger);
+            if (await _store.TrySaveAsync(Ledger, cancellationToken))
+            {
+                return;
+            }
+
+            await ReloadAsync(cancellationToken);
+        }
     }
 
     public async Task ReloadAsync(CancellationToken cancellationToken) =>

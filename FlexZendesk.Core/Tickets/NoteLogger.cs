@@ -54,19 +54,19 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, FlexZendeskMetrics m
             catch (RetryableException ex) when (ex.NotSent)
             {
                 // Never sent (the budget refused it): drop the claim, so the retry writes at once without checking for the marker.
-                await session.RecordIfUnchangedAsync(l => l.ReleaseNote(stage), cancellationToken);
+                await session.RecordOnOwnClaimAsync(l => l.NoteClaim(stage), l => l.ReleaseNote(stage), cancellationToken);
                 throw;
             }
             catch (RetryableException)
             {
                 // Unknown whether Zendesk applied it: make the claim stale so the retry checks for the marker at once.
-                await session.RecordIfUnchangedAsync(l => l.ClaimNote(stage, new Claim(session.Owner, DateTimeOffset.UnixEpoch)), cancellationToken);
+                await session.RecordOnOwnClaimAsync(l => l.NoteClaim(stage), l => l.ClaimNote(stage, new Claim(session.Owner, DateTimeOffset.UnixEpoch)), cancellationToken);
                 throw;
             }
             catch (PermanentException ex)
             {
                 LogRejected(logger, stage, ticketId, task.TaskSid, ex.Message);
-                await session.RecordIfUnchangedAsync(l => l.MarkNoteFailed(stage), cancellationToken);
+                await session.RecordOnOwnClaimAsync(l => l.NoteClaim(stage), l => l.MarkNoteFailed(stage), cancellationToken);
                 throw;
             }
 

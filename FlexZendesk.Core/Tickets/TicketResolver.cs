@@ -118,7 +118,7 @@ public sealed partial class TicketResolver(
         }
         catch (Exception ex) when (ex is RetryableException or PermanentException && session.Ledger.TicketClaim is not null)
         {
-            await session.RecordIfUnchangedAsync(l => l.TicketClaim = Released(l.TicketClaim), cancellationToken);
+            await session.RecordOnOwnClaimAsync(l => l.TicketClaim, l => l.TicketClaim = Released(l.TicketClaim), cancellationToken);
             throw;
         }
     }
@@ -133,13 +133,13 @@ public sealed partial class TicketResolver(
         catch (RetryableException)
         {
             // Let the next attempt replay at once (same body, same key) instead of waiting out our claim.
-            await session.RecordIfUnchangedAsync(l => l.TicketClaim = Released(l.TicketClaim), cancellationToken);
+            await session.RecordOnOwnClaimAsync(l => l.TicketClaim, l => l.TicketClaim = Released(l.TicketClaim), cancellationToken);
             throw;
         }
         catch (PermanentException)
         {
             // Refused for good: release the claim so a later event can resolve afresh.
-            await session.RecordIfUnchangedAsync(l =>
+            await session.RecordOnOwnClaimAsync(l => l.TicketClaim, l =>
             {
                 l.TicketClaim = null;
                 l.PendingTicketBody = null;

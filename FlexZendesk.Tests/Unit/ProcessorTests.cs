@@ -166,8 +166,9 @@ public sealed class ProcessorTests
         });
     }
 
-    [Test]
-    public async Task ANoteTheBudgetRefusedLeavesNoClaimSoItsRetryWritesWithoutCheckingComments()
+    [TestCase(false, TestName = "ANoteTheBudgetRefusedLeavesNoClaimSoItsRetryWritesWithoutCheckingComments")]
+    [TestCase(true, TestName = "ANoteTheBudgetRefusedLeavesNoClaimEvenWhenAnotherEventSavedTheLedgerMeanwhile")]
+    public async Task ANoteTheBudgetRefusedLeavesNoClaim(bool anotherWriter)
     {
         // One ticket update a minute for the account, and another instance (here: the test) just spent it.
         await using var harness = await ProcessingHarness.StartAsync(new Dictionary<string, string?> { ["Zendesk:TicketUpdatesPerMinute"] = "1" });
@@ -179,6 +180,14 @@ public sealed class ProcessorTests
 
         var refused = harness.Processor.ProcessAsync(ProcessingHarness.Event("task.completed", taskSid, attributes), CancellationToken.None);
         await harness.Clock.TimerCreatedAsync(TimeSpan.FromSeconds(5));
+        if (anotherWriter)
+        {
+            // While the note waits for a turn (its claim saved), another event of the task saves the ledger: the
+            // refused note's own save then loses, and must still drop its claim rather than leave it to expire.
+            var other = await harness.Ledgers.OpenAsync(taskSid, CancellationToken.None);
+            await other.RecordAsync(l => l.PendingTags = null, CancellationToken.None);
+        }
+
         harness.Clock.Advance(TimeSpan.FromSeconds(5));
         var failure = await Assert.ThrowsAsync<RetryableException>(() => refused);
         var ledger = (await harness.Ledgers.OpenAsync(taskSid, CancellationToken.None)).Ledger;
