@@ -121,8 +121,16 @@ internal static class E2eBench
         }
 
         // Zendesk counts per clock minute; the first and last minutes are partial (ramp-up, tail), so only full ones count.
-        var perMinute = requests.GroupBy(r => r.At.ToUnixTimeSeconds() / 60).OrderBy(g => g.Key).Select(g => g.Count()).ToList();
-        var full = perMinute.Count > 2 ? perMinute[1..^1] : [];
+        // A minute's budget is used when the limit that binds it is: the plan limit, or the Update Ticket limit once only
+        // ticket updates are left (the last tickets' notes, which need both).
+        var minutes = requests.GroupBy(r => r.At.ToUnixTimeSeconds() / 60).OrderBy(g => g.Key)
+            .Select(g => (Requests: g.Count(), Updates: g.Count(r => r.TicketUpdate))).ToList();
+        var full = minutes.Count > 2 ? minutes[1..^1] : [];
+        var shares = full.Select(m => Math.Max((double)m.Requests / requestsPerMinute, (double)m.Updates / updatesPerMinute)).ToList();
+        // Where a minute fell short: requests in each 10 s from the first, for the reader.
+        var first = requests.Count == 0 ? 0 : requests.Min(r => r.At.ToUnixTimeMilliseconds());
+        var tens = requests.GroupBy(r => (r.At.ToUnixTimeMilliseconds() - first) / 10_000).ToDictionary(g => g.Key, g => g.Count());
+        var perTen = tens.Count == 0 ? [] : Enumerable.Range(0, (int)tens.Keys.Max() + 1).Select(i => tens.GetValueOrDefault(i)).ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             e2e budget: {lifecycles} new-caller lifecycles, {concurrency} at a time, callbacks spread over {instances} app instance(s) that share one queue and one budget; app and sandbox both at {requestsPerMinute} requests/min and {updatesPerMinute} ticket updates/min
 
@@ -132,15 +140,18 @@ internal static class E2eBench
             | lost / duplicate tickets / duplicate notes | {lost} / {duplicateTickets} / {duplicateNotes} |
             | drain time | {drain.TotalSeconds:F1} s |
             | Zendesk requests | {requests.Count} |
-            | requests per full clock minute | {string.Join(", ", full)} |
-            | budget used per full minute (mean / min) | {(full.Count == 0 ? "n/a (run longer)" : $"{100.0 * full.Average() / requestsPerMinute:F1} % / {100.0 * full.Min() / requestsPerMinute:F1} %")} |
+            | requests per full clock minute | {string.Join(", ", full.Select(m => m.Requests))} |
+            | ticket updates per full clock minute | {string.Join(", ", full.Select(m => m.Updates))} |
+            | budget used per full minute (the binding limit's share) | {string.Join(", ", shares.Select(u => $"{100 * u:F1} %"))} |
+            | budget used per full minute (mean / min) | {(shares.Count == 0 ? "n/a (run longer)" : $"{100 * shares.Average():F1} % / {100 * shares.Min():F1} %")} |
+            | requests per 10 s from the first | {string.Join(" ", perTen)} |
             | most requests in any sliding 60 s | {Lifecycles.MaxPerSlidingMinute([.. requests.Select(r => r.At)])} / {requestsPerMinute} |
             | 429 answers | {tooMany} |
             """));
-        // BENCH_MIN_BUDGET_USE (percent, default 90): the least share of the budget every full minute must use; CI sets 0
-        // (see .ci/run): it gates on correctness there, while the share is reported and tracked in docs/benchmarks.md.
+        // BENCH_MIN_BUDGET_USE (percent, default 90): the least share of its binding limit every full minute must use; CI
+        // sets 85 (see .ci/run), a margin for a shared machine's stalls; the full-size shares are in docs/benchmarks.md.
         var minUse = Budget("BENCH_MIN_BUDGET_USE", 90) / 100.0;
-        var used = full.Count > 0 && full.Min() >= minUse * requestsPerMinute;
+        var used = shares.Count > 0 && shares.Min() >= minUse;
         return complete == lifecycles && lost + duplicateTickets + duplicateNotes == 0 && tooMany == 0 && (minUse == 0 || used) ? 0 : 1;
     }
 

@@ -133,11 +133,12 @@ internal static partial class Lifecycles
         }
     }
 
-    /// <summary>Zendesk requests of the sandbox's log (time, status), oldest first.</summary>
-    public static List<(DateTimeOffset At, int Status)> ZendeskRequests(JsonNode state) =>
+    /// <summary>Zendesk requests of the sandbox's log (time, status, whether it spent the Update Ticket limit too), oldest first.</summary>
+    public static List<(DateTimeOffset At, int Status, bool TicketUpdate)> ZendeskRequests(JsonNode state) =>
         [.. state["requests"]!.AsArray()
             .Where(r => (string?)r!["api"] == "zendesk")
-            .Select(r => (DateTimeOffset.Parse((string)r!["at"]!, CultureInfo.InvariantCulture), (int)r!["status"]!))
+            .Select(r => (DateTimeOffset.Parse((string)r!["at"]!, CultureInfo.InvariantCulture), (int)r!["status"]!,
+                SandboxGate.IsTicketUpdate((string)r["method"]!, (string)r["path"]!)))
             .OrderBy(r => r.Item1)];
 
     /// <summary>The most requests in any sliding 60 s window.</summary>

@@ -104,7 +104,7 @@ public sealed class SandboxGate(RequestDelegate next, SandboxState state, Sandbo
         if (api == "zendesk")
         {
             var wait = state.Spend("requests", options.RequestsPerMinute);
-            if (wait is null && HttpMethods.IsPut(http.Request.Method) && IsTicketUpdate(http.Request.Path.Value!))
+            if (wait is null && IsTicketUpdate(http.Request.Method, http.Request.Path.Value!))
             {
                 wait = state.Spend("ticket-updates", options.TicketUpdatesPerMinute);
             }
@@ -148,8 +148,14 @@ public sealed class SandboxGate(RequestDelegate next, SandboxState state, Sandbo
         return http.Response.StatusCode;
     }
 
-    private static bool IsTicketUpdate(string path)
+    /// <summary>Whether a Zendesk request also spends the Update Ticket limit (a PUT to a ticket or its tags).</summary>
+    public static bool IsTicketUpdate(string method, string path)
     {
+        if (!HttpMethods.IsPut(method))
+        {
+            return false;
+        }
+
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         return parts is ["api", "v2", "tickets", _] || parts is ["api", "v2", "tickets", _, "tags"];
     }

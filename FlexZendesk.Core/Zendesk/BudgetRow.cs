@@ -23,14 +23,14 @@ internal sealed class BudgetRow(Lazy<TableClient> table, string account, string 
 
     private long _storageCalls;
 
-    /// <summary>Leases up to <paramref name="wanted"/> turns; no turns when the schedule is full beyond the rule's horizon.</summary>
+    /// <summary>Leases up to <paramref name="wanted"/> turns; no turns when the schedule is full beyond <paramref name="reach"/>.</summary>
     /// <returns>The turns, and when the next free turn comes after them.</returns>
     /// <exception cref="RetryableException">Storage failed or stayed contended; marked <c>NotSent</c>: no Zendesk request left.</exception>
-    public async Task<(List<DateTimeOffset> Turns, DateTimeOffset FirstFree)> LeaseAsync(TurnRule rule, int wanted, CancellationToken cancellationToken)
+    public async Task<(List<DateTimeOffset> Turns, DateTimeOffset FirstFree)> LeaseAsync(TurnRule rule, int wanted, TimeSpan reach, CancellationToken cancellationToken)
     {
         try
         {
-            return await TryLeaseAsync(rule, wanted, cancellationToken);
+            return await TryLeaseAsync(rule, wanted, reach, cancellationToken);
         }
         catch (RetryableException ex) when (!ex.NotSent)
         {
@@ -38,14 +38,14 @@ internal sealed class BudgetRow(Lazy<TableClient> table, string account, string 
         }
     }
 
-    private async Task<(List<DateTimeOffset> Turns, DateTimeOffset FirstFree)> TryLeaseAsync(TurnRule rule, int wanted, CancellationToken cancellationToken)
+    private async Task<(List<DateTimeOffset> Turns, DateTimeOffset FirstFree)> TryLeaseAsync(TurnRule rule, int wanted, TimeSpan reach, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 8; attempt++)
         {
             var row = _known ?? await ReadAsync(cancellationToken);
             var now = clock.GetUtcNow();
             var next = new DateTimeOffset(row.GetInt64(NextProperty) ?? 0, TimeSpan.Zero);
-            var (turns, after) = rule.Grant(next, now, wanted);
+            var (turns, after) = rule.Grant(next, now, wanted, reach);
             if (turns.Count == 0)
             {
                 return (turns, rule.FirstFree(next, now));

@@ -26,10 +26,11 @@ internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, Ti
 
     public BudgetUse Use => new(Interlocked.Read(ref _leased), Interlocked.Read(ref _lapsed), row.StorageCalls);
 
-    /// <summary>This caller's turn (now or later, within the rule's horizon), or null when none is that soon.</summary>
-    public async Task<DateTimeOffset?> TakeAsync(CancellationToken cancellationToken)
+    /// <summary>This caller's turn (now or later, at most <paramref name="reach"/> ahead), or null when none is that soon.</summary>
+    /// <param name="reach">The rule's horizon, or less for a caller that yields to those who may wait longer.</param>
+    public async Task<DateTimeOffset?> TakeAsync(TimeSpan reach, CancellationToken cancellationToken)
     {
-        var (turn, empty) = TryTake(countDemand: true);
+        var (turn, empty) = TryTake(countDemand: true, reach);
         if (!empty)
         {
             return turn;
@@ -42,19 +43,19 @@ internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, Ti
             try
             {
                 // Another caller's lease may have brought enough turns for this one too.
-                (turn, empty) = TryTake(countDemand: false);
+                (turn, empty) = TryTake(countDemand: false, reach);
                 if (!empty)
                 {
                     return turn;
                 }
 
                 // Refused before, and the schedule only moves later: no storage call until a turn can be in reach.
-                if (_firstFree - clock.GetUtcNow() > rule.Horizon)
+                if (_firstFree - clock.GetUtcNow() > reach)
                 {
                     return null;
                 }
 
-                var (turns, firstFree) = await row.LeaseAsync(rule, Wanted(), cancellationToken);
+                var (turns, firstFree) = await row.LeaseAsync(rule, Wanted(), reach, cancellationToken);
                 lock (_lock)
                 {
                     _turns.AddRange(turns);
@@ -62,7 +63,7 @@ internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, Ti
                 }
 
                 Interlocked.Add(ref _leased, turns.Count);
-                return TryTake(countDemand: false).Turn;
+                return TryTake(countDemand: false, reach).Turn;
             }
             finally
             {
@@ -96,10 +97,19 @@ internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, Ti
         }
     }
 
+    /// <summary>The earliest turn this instance holds (one no caller could take yet), or null when it holds none.</summary>
+    public DateTimeOffset? HeldTurn()
+    {
+        lock (_lock)
+        {
+            return _turns.Count > 0 ? _turns[0] : null;
+        }
+    }
+
     public void Dispose() => _leasing.Dispose();
 
-    /// <returns>The earliest turn this instance holds if it is within the horizon; <c>Empty</c> when it holds none.</returns>
-    private (DateTimeOffset? Turn, bool Empty) TryTake(bool countDemand)
+    /// <returns>The earliest turn this instance holds if it is within <paramref name="reach"/>; <c>Empty</c> when it holds none.</returns>
+    private (DateTimeOffset? Turn, bool Empty) TryTake(bool countDemand, TimeSpan reach)
     {
         lock (_lock)
         {
@@ -129,7 +139,7 @@ internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, Ti
             }
 
             var turn = _turns[0];
-            if (turn - now > rule.Horizon)
+            if (turn - now > reach)
             {
                 // The end of a slice, for callers that come later: this one would wait longer than it may.
                 return (null, false);

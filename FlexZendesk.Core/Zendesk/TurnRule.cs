@@ -25,18 +25,19 @@ internal sealed record TurnRule(TimeSpan Interval, int Burst, TimeSpan Horizon)
 
     /// <summary>
     /// Gives up to <paramref name="wanted"/> turns from a schedule whose next free turn is <paramref name="next"/>: none
-    /// when the first is beyond the horizon, and the rest of the slice at most one more horizon ahead. A slice reaches
-    /// past the horizon so that, while the budget binds and the schedule is taken up to the horizon, an instance still
-    /// leases its workers' turns in one slice instead of one turn per storage write as each comes into reach.
+    /// when the first is further ahead than <paramref name="reach"/> (the horizon, or less for a request that may
+    /// wait less), and the rest of the slice at most one more horizon ahead. A slice reaches past the horizon so that,
+    /// while the budget binds and the schedule is taken up to the horizon, an instance still leases its workers' turns
+    /// in one slice instead of one turn per storage write as each comes into reach.
     /// </summary>
     /// <returns>The turns, in time order, and the schedule's new next free turn.</returns>
-    public (List<DateTimeOffset> Turns, DateTimeOffset Next) Grant(DateTimeOffset next, DateTimeOffset now, int wanted)
+    public (List<DateTimeOffset> Turns, DateTimeOffset Next) Grant(DateTimeOffset next, DateTimeOffset now, int wanted, TimeSpan reach)
     {
         var turns = new List<DateTimeOffset>(Math.Min(wanted, 64));
         while (turns.Count < wanted)
         {
             var turn = FirstFree(next, now);
-            if (turn - now > (turns.Count == 0 ? Horizon : Horizon * 2))
+            if (turn - now > (turns.Count == 0 ? reach : reach + Horizon))
             {
                 break;
             }

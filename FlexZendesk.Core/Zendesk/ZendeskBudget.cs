@@ -11,9 +11,9 @@ namespace FlexZendesk.Core.Zendesk;
 /// Zendesk's account-wide limits, the plan budget and the Update Ticket limit, spent by every instance together:
 /// each is a schedule of turns (<see cref="TurnRule"/>: 93 % of the limit, a 4 % burst) kept in one row of the
 /// <c>{Ledger:TablePrefix}Budget</c> table and leased by instances in slices (<see cref="SharedLimit"/>). A request
-/// waits for its turn; one whose turn is more than half of <c>Zendesk:TimeoutSeconds</c> away takes no turn, waits that
-/// half and then fails as retryable (Retry-After: when a turn is free again, at least that half), and its message is
-/// rescheduled. The wait before failing is deliberate: it spaces a busy instance's retries, which would otherwise
+/// waits for its turn; one whose turn is more than half of <c>Zendesk:TimeoutSeconds</c> away (a quarter for a read, so
+/// writes go first) takes no turn, waits that half and then fails as retryable (Retry-After: when a turn is free
+/// again, at least that half), and its message is rescheduled. The wait before failing is deliberate: it spaces a busy instance's retries, which would otherwise
 /// come straight back and spend turns on first calls of work a later refusal breaks off.
 /// </summary>
 public sealed partial class ZendeskBudget : IDisposable
@@ -24,6 +24,8 @@ public sealed partial class ZendeskBudget : IDisposable
     // the message (no delivery spent) instead of timing out as "no answer" (a delivery spent, then poison).
     private readonly TimeSpan _maxWait;
     private readonly SharedLimit _requests;
+    // Between two asks of one refused caller, so that asking again always lets time pass.
+    private static readonly TimeSpan MinimumPause = TimeSpan.FromMilliseconds(1);
     private readonly SharedLimit _updates;
 
     public ZendeskBudget(IOptions<ZendeskOptions> options, IOptions<LedgerOptions> ledger, StorageClients storage, TimeProvider clock, ILogger<ZendeskBudget> logger)
@@ -46,37 +48,78 @@ public sealed partial class ZendeskBudget : IDisposable
 
     /// <summary>Waits for this request's turn (and a ticket update's turn for updates), at most half of Zendesk:TimeoutSeconds.</summary>
     /// <exception cref="RetryableException">No turn within that half; <see cref="RetryableException.RetryAfter"/> says when to come back.</exception>
-    public async Task AcquireAsync(bool ticketUpdate, CancellationToken cancellationToken)
+    public Task AcquireAsync(bool ticketUpdate, CancellationToken cancellationToken) =>
+        AcquireAsync(ticketUpdate, read: false, cancellationToken);
+
+    /// <summary>
+    /// Waits for this request's turn as <see cref="AcquireAsync(bool, CancellationToken)"/>; a <paramref name="read"/>
+    /// takes a turn only up to half as far ahead. While the budget binds, writes (a requester after its search, a ticket
+    /// after its requester, a note on a ticket that exists) so go before reads (a new task's search, a named ticket's
+    /// check), which begin new work: tasks already begun finish first, instead of a backlog of begun tasks whose last
+    /// steps, the notes, then wait for the Update Ticket limit at the end. A caller with no turn in reach asks again
+    /// when a turn this instance holds comes within reach before its half of the timeout is over: so such a turn is not
+    /// left to lapse while this instance's callers sleep out their refusals.
+    /// </summary>
+    public async Task AcquireAsync(bool ticketUpdate, bool read, CancellationToken cancellationToken)
     {
-        var turn = await _requests.TakeAsync(cancellationToken);
-        var refusedBy = turn is null ? _requests : null;
-        if (ticketUpdate && turn is { } requestTurn)
+        var deadline = _clock.GetUtcNow() + _maxWait;
+        var farthest = read ? _maxWait / 2 : _maxWait;
+        while (true)
         {
-            var update = await _updates.TakeAsync(cancellationToken);
-            if (update is null)
+            var left = deadline - _clock.GetUtcNow();
+            var (turn, refusedBy) = await TryTakeAsync(ticketUpdate, farthest < left ? farthest : left, cancellationToken);
+            if (refusedBy is null)
             {
-                // Not spent: another request of this instance may still use it.
-                _requests.Return(requestTurn);
-                refusedBy = _updates;
+                var wait = turn - _clock.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _clock, cancellationToken);
+                }
+
+                return;
             }
-            else if (update > requestTurn)
+
+            // A turn this instance holds comes within reach at `held - farthest`: ask again then, if before the deadline.
+            // Not for the shared schedule's next free turn: asking for that again costs a storage call, and other
+            // instances' callers asking too would make it a contended one.
+            if (refusedBy.HeldTurn() is not { } held || held > deadline)
             {
-                turn = update;
+                var rest = deadline - _clock.GetUtcNow();
+                if (rest > TimeSpan.Zero)
+                {
+                    await Task.Delay(rest, _clock, cancellationToken);
+                }
+
+                var retryAfter = refusedBy.WaitForTurn();
+                throw new RetryableException($"{refusedBy.Limit} spent (shared by every instance)", retryAfter > _maxWait ? retryAfter : _maxWait) { NotSent = true };
             }
+
+            var until = held - farthest - _clock.GetUtcNow();
+            await Task.Delay(until > MinimumPause ? until : MinimumPause, _clock, cancellationToken);
+        }
+    }
+
+    /// <returns>The turn (for a ticket update, the later of its two), or the limit that has none within <paramref name="reach"/>.</returns>
+    private async Task<(DateTimeOffset Turn, SharedLimit? RefusedBy)> TryTakeAsync(bool ticketUpdate, TimeSpan reach, CancellationToken cancellationToken)
+    {
+        if (await _requests.TakeAsync(reach, cancellationToken) is not { } turn)
+        {
+            return (default, _requests);
         }
 
-        if (refusedBy is not null)
+        if (!ticketUpdate)
         {
-            await Task.Delay(_maxWait, _clock, cancellationToken);
-            var retryAfter = refusedBy.WaitForTurn();
-            throw new RetryableException($"{refusedBy.Limit} spent (shared by every instance)", retryAfter > _maxWait ? retryAfter : _maxWait) { NotSent = true };
+            return (turn, null);
         }
 
-        var wait = turn!.Value - _clock.GetUtcNow();
-        if (wait > TimeSpan.Zero)
+        if (await _updates.TakeAsync(reach, cancellationToken) is not { } update)
         {
-            await Task.Delay(wait, _clock, cancellationToken);
+            // Not spent: another request of this instance may still use it.
+            _requests.Return(turn);
+            return (default, _updates);
         }
+
+        return (update > turn ? update : turn, null);
     }
 
     /// <summary>Logs what the shared budget cost this instance over its life: the storage transactions per Zendesk call.</summary>

@@ -3,7 +3,7 @@ using FlexZendesk.Core.Telemetry;
 
 namespace FlexZendesk.Core.Zendesk;
 
-/// <summary>Spends <see cref="ZendeskBudget"/> tokens before each Zendesk request; ticket updates also spend an update token.</summary>
+/// <summary>Spends <see cref="ZendeskBudget"/> turns before each Zendesk request; ticket updates also spend an update turn; reads yield to writes.</summary>
 public sealed class ZendeskBudgetHandler(ZendeskBudget budget, FlexZendeskMetrics metrics) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -12,7 +12,7 @@ public sealed class ZendeskBudgetHandler(ZendeskBudget budget, FlexZendeskMetric
         var ticketUpdate = request.Method == HttpMethod.Put && path.StartsWith("/api/v2/tickets/", StringComparison.Ordinal);
         try
         {
-            await budget.AcquireAsync(ticketUpdate, cancellationToken);
+            await budget.AcquireAsync(ticketUpdate, read: request.Method == HttpMethod.Get, cancellationToken);
         }
         catch (RetryableException)
         {

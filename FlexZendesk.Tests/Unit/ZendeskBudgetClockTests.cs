@@ -160,6 +160,36 @@ public sealed class ZendeskBudgetClockTests
     }
 
     [Test]
+    public async Task WhileTheBudgetBindsAReadYieldsToAWriteThatAsksAfterIt()
+    {
+        var clock = new SignallingClock();
+        // 60 per minute: a turn every 1.075 s, a burst of 2; a write may wait 5 s for its turn, a read 2.5 s.
+        var budget = await InstanceAsync(clock, requestsPerMinute: 60);
+        var interval = TimeSpan.FromSeconds(60 / (0.93 * 60));
+        await budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
+        await budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
+        var third = budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
+        await clock.TimerCreatedAsync(interval);
+        var fourth = budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
+        await clock.TimerCreatedAsync(interval * 2);
+
+        // The next free turn is 3.2 s away: too far for a read (a new task's search), not for a write (a note). The
+        // read asks again when that turn comes within its 2.5 s; the write, asking after it, takes that turn meanwhile.
+        var read = budget.AcquireAsync(ticketUpdate: false, read: true, CancellationToken.None);
+        await clock.TimerCreatedAsync((interval * 3) - TimeSpan.FromSeconds(2.5));
+        var write = budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
+        await clock.TimerCreatedAsync(interval * 3);
+        clock.Advance(interval * 3);
+        await Task.WhenAll(third, fourth, write);
+        await clock.TimerCreatedAsync(interval);
+        Assert.That(read.IsCompleted, Is.False, "the write took the turn the read could not reach; the read has the next one");
+        clock.Advance(interval);
+        await read;
+
+        Assert.That(budget.Use.Requests.Lapsed, Is.Zero);
+    }
+
+    [Test]
     public async Task ATicketUpdateAlsoSpendsTheSharedUpdateBudget()
     {
         var clock = new SignallingClock();
