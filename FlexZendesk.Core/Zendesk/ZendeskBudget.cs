@@ -12,21 +12,22 @@ namespace FlexZendesk.Core.Zendesk;
 /// each is a schedule of turns (<see cref="TurnRule"/>: 93 % of the limit, a 4 % burst) kept in one row of the
 /// <c>{Ledger:TablePrefix}Budget</c> table and leased by instances in slices (<see cref="SharedLimit"/>). A request
 /// waits for its turn; one whose turn is more than half of <c>Zendesk:TimeoutSeconds</c> away (a quarter for a read, so
-/// writes go first) takes no turn, waits that half and then fails as retryable (Retry-After: when a turn is free
-/// again, at least that half), and its message is rescheduled. The wait before failing is deliberate: it spaces a busy instance's retries, which would otherwise
+/// writes go first) takes no turn, waits that half (taking a turn this instance holds if one comes within reach
+/// meanwhile) and then fails as retryable (Retry-After: when a turn is free again, at least that half), and its message
+/// is rescheduled. The wait before failing is deliberate: it spaces a busy instance's retries, which would otherwise
 /// come straight back and spend turns on first calls of work a later refusal breaks off.
 /// </summary>
 public sealed partial class ZendeskBudget : IDisposable
 {
-    private readonly TimeProvider _clock;
+    // Between two asks of one refused caller, so that asking again always lets time pass.
+    private static readonly TimeSpan MinimumPause = TimeSpan.FromMilliseconds(1);
     private readonly ILogger<ZendeskBudget> _logger;
     // The wait runs inside the call's Zendesk:TimeoutSeconds, so it ends at half of it: a spent budget then reschedules
     // the message (no delivery spent) instead of timing out as "no answer" (a delivery spent, then poison).
     private readonly TimeSpan _maxWait;
     private readonly SharedLimit _requests;
-    // Between two asks of one refused caller, so that asking again always lets time pass.
-    private static readonly TimeSpan MinimumPause = TimeSpan.FromMilliseconds(1);
     private readonly SharedLimit _updates;
+    private readonly TimeProvider _clock;
 
     public ZendeskBudget(IOptions<ZendeskOptions> options, IOptions<LedgerOptions> ledger, StorageClients storage, TimeProvider clock, ILogger<ZendeskBudget> logger)
     {
