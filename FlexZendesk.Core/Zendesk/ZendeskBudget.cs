@@ -71,12 +71,7 @@ public sealed partial class ZendeskBudget : IDisposable
             var (turn, refusedBy) = await TryTakeAsync(ticketUpdate, farthest < left ? farthest : left, cancellationToken);
             if (refusedBy is null)
             {
-                var wait = turn - _clock.GetUtcNow();
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, _clock, cancellationToken);
-                }
-
+                await DelayUntilAsync(turn, cancellationToken);
                 return;
             }
 
@@ -85,19 +80,20 @@ public sealed partial class ZendeskBudget : IDisposable
             // instances' callers asking too would make it a contended one.
             if (refusedBy.HeldTurn() is not { } held || held > deadline)
             {
-                var rest = deadline - _clock.GetUtcNow();
-                if (rest > TimeSpan.Zero)
-                {
-                    await Task.Delay(rest, _clock, cancellationToken);
-                }
-
+                await DelayUntilAsync(deadline, cancellationToken);
                 var retryAfter = refusedBy.WaitForTurn();
                 throw new RetryableException($"{refusedBy.Limit} spent (shared by every instance)", retryAfter > _maxWait ? retryAfter : _maxWait) { NotSent = true };
             }
 
-            var until = held - farthest - _clock.GetUtcNow();
-            await Task.Delay(until > MinimumPause ? until : MinimumPause, _clock, cancellationToken);
+            var soonest = _clock.GetUtcNow() + MinimumPause;
+            await DelayUntilAsync(held - farthest > soonest ? held - farthest : soonest, cancellationToken);
         }
+    }
+
+    private Task DelayUntilAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var wait = at - _clock.GetUtcNow();
+        return wait > TimeSpan.Zero ? Task.Delay(wait, _clock, cancellationToken) : Task.CompletedTask;
     }
 
     /// <returns>The turn (for a ticket update, the later of its two), or the limit that has none within <paramref name="reach"/>.</returns>
