@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace FlexZendesk.Core.Zendesk;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace FlexZendesk.Core.Zendesk;
 /// workers and come back for more), or the turns asked for in the last second, whichever is more. So a busy instance
 /// pays one storage write per many Zendesk calls, and an idle one leases nothing.
 /// </summary>
-internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, TimeProvider clock) : IDisposable
+internal sealed partial class SharedLimit(string limit, TurnRule rule, BudgetRow row, TimeProvider clock, ILogger logger) : IDisposable
 {
     private static readonly TimeSpan DemandWindow = TimeSpan.FromSeconds(1);
 
@@ -17,6 +19,7 @@ internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, Ti
     private readonly Queue<DateTimeOffset> _ahead = new();
     private readonly SemaphoreSlim _leasing = new(1, 1);
     private DateTimeOffset _firstFree = DateTimeOffset.MinValue;
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _waiting;
     private long _leased;
     private long _lapsed;
@@ -26,14 +29,37 @@ internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, Ti
 
     public BudgetUse Use => new(Interlocked.Read(ref _leased), Interlocked.Read(ref _lapsed), row.StorageCalls);
 
+    /// <summary>
+    /// Completes when this instance next gets turns (a lease, or a turn a caller put back): a caller refused before may
+    /// find one in reach then. Take it before looking at <see cref="HeldTurn"/>, so that no lease falls between the two.
+    /// </summary>
+    public Task TurnsArrived
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _arrived.Task;
+            }
+        }
+    }
+
     /// <summary>This caller's turn (now or later, at most <paramref name="reach"/> ahead), or null when none is that soon.</summary>
     /// <param name="reach">The rule's horizon, or less for a caller that yields to those who may wait longer.</param>
-    public async Task<DateTimeOffset?> TakeAsync(TimeSpan reach, CancellationToken cancellationToken)
+    /// <param name="again">A refused caller asking once more: it is not new demand, so it does not size the next slice.</param>
+    public async Task<DateTimeOffset?> TakeAsync(TimeSpan reach, bool again, CancellationToken cancellationToken)
     {
-        var (turn, empty) = TryTake(countDemand: true, reach);
+        var (turn, empty) = TryTake(countDemand: !again, reach);
         if (!empty)
         {
             return turn;
+        }
+
+        // Refused before, and the schedule only moves later: no storage call until a turn can be in reach (and no
+        // place among the callers that size the next slice).
+        if (FirstFreeBeyond(reach))
+        {
+            return null;
         }
 
         Interlocked.Increment(ref _waiting);
@@ -49,8 +75,7 @@ internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, Ti
                     return turn;
                 }
 
-                // Refused before, and the schedule only moves later: no storage call until a turn can be in reach.
-                if (_firstFree - clock.GetUtcNow() > reach)
+                if (FirstFreeBeyond(reach))
                 {
                     return null;
                 }
@@ -63,7 +88,15 @@ internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, Ti
                 }
 
                 Interlocked.Add(ref _leased, turns.Count);
-                return TryTake(countDemand: false, reach).Turn;
+                LogLeased(logger, limit, turns.Count, (turns.Count > 0 ? turns[^1] - clock.GetUtcNow() : TimeSpan.Zero).TotalMilliseconds, (firstFree - clock.GetUtcNow()).TotalMilliseconds);
+                var taken = TryTake(countDemand: false, reach).Turn;
+                if (turns.Count > (taken is null ? 0 : 1))
+                {
+                    // The rest of the slice is for this instance's other callers, those refused before too.
+                    Arrived();
+                }
+
+                return taken;
             }
             finally
             {
@@ -84,6 +117,8 @@ internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, Ti
             var at = _turns.FindIndex(t => t > turn);
             _turns.Insert(at < 0 ? _turns.Count : at, turn);
         }
+
+        Arrived();
     }
 
     /// <summary>How long until a turn is free, here or in the shared schedule (for Retry-After).</summary>
@@ -108,6 +143,26 @@ internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, Ti
 
     public void Dispose() => _leasing.Dispose();
 
+    private bool FirstFreeBeyond(TimeSpan reach)
+    {
+        lock (_lock)
+        {
+            return _firstFree - clock.GetUtcNow() > reach;
+        }
+    }
+
+    private void Arrived()
+    {
+        TaskCompletionSource arrived;
+        lock (_lock)
+        {
+            arrived = _arrived;
+            _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        arrived.SetResult();
+    }
+
     /// <returns>The earliest turn this instance holds if it is within <paramref name="reach"/>; <c>Empty</c> when it holds none.</returns>
     private (DateTimeOffset? Turn, bool Empty) TryTake(bool countDemand, TimeSpan reach)
     {
@@ -131,6 +186,7 @@ internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, Ti
             {
                 _turns.RemoveRange(0, lapsed);
                 Interlocked.Add(ref _lapsed, lapsed);
+                LogLapsed(logger, limit, lapsed, _turns.Count);
             }
 
             if (_turns.Count == 0)
@@ -168,4 +224,10 @@ internal sealed class SharedLimit(string limit, TurnRule rule, BudgetRow row, Ti
             return Math.Max(1, Math.Max(Volatile.Read(ref _waiting) + _ahead.Count, _demand.Count));
         }
     }
+
+    [LoggerMessage(LogLevel.Debug, "{Limit}: leased {Count} turns, the last in {LastMs} ms; the shared schedule is free in {FreeMs} ms")]
+    private static partial void LogLeased(ILogger logger, string limit, int count, double lastMs, double freeMs);
+
+    [LoggerMessage(LogLevel.Debug, "{Limit}: {Count} turns lapsed unused ({Held} still held)")]
+    private static partial void LogLapsed(ILogger logger, string limit, int count, int held);
 }

@@ -13,7 +13,7 @@ namespace FlexZendesk.Core.Zendesk;
 /// <c>{Ledger:TablePrefix}Budget</c> table and leased by instances in slices (<see cref="SharedLimit"/>). A request
 /// waits for its turn; one whose turn is more than half of <c>Zendesk:TimeoutSeconds</c> away (a quarter for a read, so
 /// writes go first) takes no turn, waits that half (taking a turn this instance holds if one comes within reach
-/// meanwhile) and then fails as retryable (Retry-After: when a turn is free again, at least that half), and its message
+/// meanwhile, one it leased before or one it leases meanwhile for another caller) and then fails as retryable (Retry-After: when a turn is free again, at least that half), and its message
 /// is rescheduled. The wait before failing is deliberate: it spaces a busy instance's retries, which would otherwise
 /// come straight back and spend turns on first calls of work a later refusal breaks off.
 /// </summary>
@@ -39,7 +39,7 @@ public sealed partial class ZendeskBudget : IDisposable
         // The budget belongs to the Zendesk account: apps on one storage account that call different Zendesk accounts do not share it.
         var account = new Uri(zendesk.BaseUrl).Authority.ToLowerInvariant();
         SharedLimit Limit(string setting, string rowKey, int perMinute) =>
-            new(setting, TurnRule.For(perMinute, _maxWait), new BudgetRow(table, account, rowKey, clock), clock);
+            new(setting, TurnRule.For(perMinute, _maxWait), new BudgetRow(table, account, rowKey, clock), clock, logger);
         _requests = Limit("Zendesk:RequestsPerMinute", "requests", zendesk.RequestsPerMinute);
         _updates = Limit("Zendesk:TicketUpdatesPerMinute", "ticket-updates", zendesk.TicketUpdatesPerMinute);
     }
@@ -65,28 +65,36 @@ public sealed partial class ZendeskBudget : IDisposable
     {
         var deadline = _clock.GetUtcNow() + _maxWait;
         var farthest = read ? _maxWait / 2 : _maxWait;
-        while (true)
+        for (var again = false; ; again = true)
         {
             var left = deadline - _clock.GetUtcNow();
-            var (turn, refusedBy) = await TryTakeAsync(ticketUpdate, farthest < left ? farthest : left, cancellationToken);
+            var (turn, refusedBy) = await TryTakeAsync(ticketUpdate, farthest < left ? farthest : left, again, cancellationToken);
             if (refusedBy is null)
             {
                 await DelayUntilAsync(turn, cancellationToken);
                 return;
             }
 
-            // A turn this instance holds comes within reach at `held - farthest`: ask again then, if before the deadline.
-            // Not for the shared schedule's next free turn: asking for that again costs a storage call, and other
-            // instances' callers asking too would make it a contended one.
-            if (refusedBy.HeldTurn() is not { } held || held > deadline)
+            // Asks again when a turn this instance holds comes within reach (at `held - farthest`), or when this instance
+            // gets turns meanwhile (another caller's slice, or a turn put back), if before the deadline. Not for the
+            // shared schedule's next free turn: asking for that again costs a storage call, and other instances'
+            // callers asking too would make it a contended one.
+            var arrived = refusedBy.TurnsArrived;
+            var now = _clock.GetUtcNow();
+            if (refusedBy.HeldTurn() is { } held && held <= deadline)
             {
-                await DelayUntilAsync(deadline, cancellationToken);
+                var soonest = now + MinimumPause;
+                await DelayUntilAsync(held - farthest > soonest ? held - farthest : soonest, arrived, cancellationToken);
+            }
+            else if (now < deadline)
+            {
+                await DelayUntilAsync(deadline, arrived, cancellationToken);
+            }
+            else
+            {
                 var retryAfter = refusedBy.WaitForTurn();
                 throw new RetryableException($"{refusedBy.Limit} spent (shared by every instance)", retryAfter > _maxWait ? retryAfter : _maxWait) { NotSent = true };
             }
-
-            var soonest = _clock.GetUtcNow() + MinimumPause;
-            await DelayUntilAsync(held - farthest > soonest ? held - farthest : soonest, cancellationToken);
         }
     }
 
@@ -96,10 +104,21 @@ public sealed partial class ZendeskBudget : IDisposable
         return wait > TimeSpan.Zero ? Task.Delay(wait, _clock, cancellationToken) : Task.CompletedTask;
     }
 
-    /// <returns>The turn (for a ticket update, the later of its two), or the limit that has none within <paramref name="reach"/>.</returns>
-    private async Task<(DateTimeOffset Turn, SharedLimit? RefusedBy)> TryTakeAsync(bool ticketUpdate, TimeSpan reach, CancellationToken cancellationToken)
+    /// <summary>Waits until <paramref name="at"/>, or less when <paramref name="woken"/> completes first.</summary>
+    private async Task DelayUntilAsync(DateTimeOffset at, Task woken, CancellationToken cancellationToken)
     {
-        if (await _requests.TakeAsync(reach, cancellationToken) is not { } turn)
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = DelayUntilAsync(at, cancel.Token);
+        await Task.WhenAny(delay, woken);
+        // Ends the timer of a wait cut short, rather than leaving it to run out.
+        await cancel.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <returns>The turn (for a ticket update, the later of its two), or the limit that has none within <paramref name="reach"/>.</returns>
+    private async Task<(DateTimeOffset Turn, SharedLimit? RefusedBy)> TryTakeAsync(bool ticketUpdate, TimeSpan reach, bool again, CancellationToken cancellationToken)
+    {
+        if (await _requests.TakeAsync(reach, again, cancellationToken) is not { } turn)
         {
             return (default, _requests);
         }
@@ -109,7 +128,7 @@ public sealed partial class ZendeskBudget : IDisposable
             return (turn, null);
         }
 
-        if (await _updates.TakeAsync(reach, cancellationToken) is not { } update)
+        if (await _updates.TakeAsync(reach, again, cancellationToken) is not { } update)
         {
             // Not spent: another request of this instance may still use it.
             _requests.Return(turn);

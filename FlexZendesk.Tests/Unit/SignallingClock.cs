@@ -21,17 +21,43 @@ internal sealed class SignallingClock() : FakeTimeProvider(new DateTimeOffset(20
             _pending.Add(due);
         }
 
+        // A timer stops pending when it fires or when it is disposed first (a wait cut short), whichever comes first.
+        var pending = 1;
+        void Done()
+        {
+            if (Interlocked.Exchange(ref pending, 0) == 1)
+            {
+                lock (_pending)
+                {
+                    _pending.Remove(due);
+                }
+            }
+        }
+
         var timer = base.CreateTimer(s =>
         {
-            lock (_pending)
-            {
-                _pending.Remove(due);
-            }
-
+            Done();
             callback(s);
         }, state, dueTime, period);
         Created(dueTime).Release();
-        return timer;
+        return new TrackedTimer(timer, Done);
+    }
+
+    private sealed class TrackedTimer(ITimer inner, Action done) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period) => inner.Change(dueTime, period);
+
+        public void Dispose()
+        {
+            done();
+            inner.Dispose();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            done();
+            return inner.DisposeAsync();
+        }
     }
 
     /// <summary>

@@ -190,6 +190,41 @@ public sealed class ZendeskBudgetClockTests
     }
 
     [Test]
+    public async Task ARefusedCallerTakesATurnItsInstanceLeasesWhileItWaits()
+    {
+        var clock = new SignallingClock();
+        // 60 per minute: a turn every 1.075 s, a burst of 2; a write may wait 5 s for its turn, a read 2.5 s.
+        var other = await InstanceAsync(clock, requestsPerMinute: 60);
+        var budget = await InstanceAsync(clock, requestsPerMinute: 60);
+        var interval = TimeSpan.FromSeconds(60 / (0.93 * 60));
+        // The other instance takes the burst and holds the turn after it; this one's first read takes the turn 2 intervals
+        // ahead. The next free turn is then 3.2 s away: too far for a second read, which has no turn here either.
+        await other.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
+        await other.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
+        var first = budget.AcquireAsync(ticketUpdate: false, read: true, CancellationToken.None);
+        await clock.TimerCreatedAsync(interval * 2);
+        var second = budget.AcquireAsync(ticketUpdate: false, read: true, CancellationToken.None);
+        await clock.TimerCreatedAsync(TimeSpan.FromSeconds(5));
+
+        // A write asks meanwhile and leases a slice for this instance's demand (three asks in the last second): its own
+        // turn and the two after it, the first of which comes within the refused read's reach 1.8 s from now. The read
+        // takes it then, instead of sleeping out its 5 s while that turn lapses.
+        var write = budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
+        await clock.TimerCreatedAsync(interval * 3);
+        await clock.TimerCreatedAsync((interval * 4) - TimeSpan.FromSeconds(2.5));
+        clock.Advance((interval * 4) - TimeSpan.FromSeconds(2.5));
+        await clock.TimerCreatedAsync(TimeSpan.FromSeconds(2.5));
+        clock.Advance(TimeSpan.FromSeconds(2.5));
+        await Task.WhenAll(first, write, second);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(budget.Use.Requests.Leased, Is.EqualTo(4), "one turn for the first read, a slice of three for the write");
+            Assert.That(budget.Use.Requests.Lapsed, Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task ATicketUpdateAlsoSpendsTheSharedUpdateBudget()
     {
         var clock = new SignallingClock();
