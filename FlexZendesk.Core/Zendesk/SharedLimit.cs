@@ -4,11 +4,10 @@ namespace FlexZendesk.Core.Zendesk;
 
 /// <summary>
 /// One account-wide Zendesk limit as this instance sees it: turns leased from the shared <see cref="BudgetRow"/> in
-/// slices, handed out here in time order. A slice is sized to this instance's demand: the callers asking now, or the
-/// turns first asked for in the last second, whichever is more. So a busy instance pays one storage write per several
-/// Zendesk calls, and an idle one leases nothing. Callers that hold a turn still to come are not counted as coming back
-/// for more: at the end of a burst they do not, and the turns leased for them lapsed at an instance whose work had
-/// ended while the other instances' callers were refused (the dips in the last full minute of a drain).
+/// slices, handed out here in time order. A slice is sized to this instance's demand: the callers asking now plus
+/// those already holding a turn that has not come yet (while the budget binds, they are this instance's parallel
+/// workers and come back for more), or the turns asked for in the last second, whichever is more. So a busy instance
+/// pays one storage write per many Zendesk calls, and an idle one leases nothing.
 /// </summary>
 internal sealed partial class SharedLimit(string limit, TurnRule rule, BudgetRow row, TimeProvider clock, ILogger logger) : IDisposable
 {
@@ -17,6 +16,7 @@ internal sealed partial class SharedLimit(string limit, TurnRule rule, BudgetRow
     private readonly Lock _lock = new();
     private readonly List<DateTimeOffset> _turns = [];
     private readonly Queue<DateTimeOffset> _demand = new();
+    private readonly Queue<DateTimeOffset> _ahead = new();
     private readonly SemaphoreSlim _leasing = new(1, 1);
     private DateTimeOffset _firstFree = DateTimeOffset.MinValue;
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -202,6 +202,11 @@ internal sealed partial class SharedLimit(string limit, TurnRule rule, BudgetRow
             }
 
             _turns.RemoveAt(0);
+            if (turn > now)
+            {
+                _ahead.Enqueue(turn);
+            }
+
             return (turn, false);
         }
     }
@@ -210,7 +215,13 @@ internal sealed partial class SharedLimit(string limit, TurnRule rule, BudgetRow
     {
         lock (_lock)
         {
-            return Math.Max(1, Math.Max(Volatile.Read(ref _waiting), _demand.Count));
+            var now = clock.GetUtcNow();
+            while (_ahead.Count > 0 && _ahead.Peek() <= now)
+            {
+                _ahead.Dequeue();
+            }
+
+            return Math.Max(1, Math.Max(Volatile.Read(ref _waiting) + _ahead.Count, _demand.Count));
         }
     }
 
