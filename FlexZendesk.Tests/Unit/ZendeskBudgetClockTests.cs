@@ -105,6 +105,7 @@ public sealed class ZendeskBudgetClockTests
         var perClockMinute = inWindow.GroupBy(t => (t - start).Ticks / TimeSpan.TicksPerMinute).Select(g => g.Count()).ToList();
         var busiestSliding = inWindow.Max(t => inWindow.Count(g => g >= t && g < t + TimeSpan.FromMinutes(1)));
         var use = instances.Select(b => b.Use.Requests).ToList();
+        TestContext.Out.WriteLine($"{use.Sum(u => u.StorageCalls)} storage calls for {inWindow.Count} turns; per minute {string.Join(", ", perClockMinute)}");
         Assert.Multiple(() =>
         {
             Assert.That(perClockMinute, Has.Count.EqualTo(5));
