@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Queues;
 using FlexZendesk.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -113,16 +114,8 @@ public sealed partial class QueueListener(
 
     /// <summary>Waits <paramref name="idle"/>, or less when <paramref name="enqueued"/> completes first; true when it did (woken).</summary>
     /// <exception cref="OperationCanceledException">Stopping.</exception>
-    internal static async Task<bool> IdleAsync(TimeSpan idle, Task? enqueued, CancellationToken stoppingToken)
-    {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var delay = Task.Delay(idle, cancel.Token);
-        var woken = await Task.WhenAny(delay, enqueued ?? delay) != delay;
-        // Ends the timer of a wait cut short, rather than leaving it to run out.
-        await cancel.CancelAsync();
-        stoppingToken.ThrowIfCancellationRequested();
-        return woken;
-    }
+    internal static Task<bool> IdleAsync(TimeSpan idle, Task? enqueued, CancellationToken stoppingToken) =>
+        Wait.OrWokenAsync(idle, enqueued, TimeProvider.System, stoppingToken);
 
     private QueueClient Client(QueueFunction function, string name) =>
         function.Trigger.Connection is null or StorageOptions.Key

@@ -13,9 +13,10 @@ namespace FlexZendesk.Core.Zendesk;
 /// <c>{Ledger:TablePrefix}Budget</c> table and leased by instances in slices (<see cref="SharedLimit"/>). A request
 /// waits for its turn; one whose turn is more than half of <c>Zendesk:TimeoutSeconds</c> away (a quarter for a read, so
 /// writes go first) takes no turn, waits that half (taking a turn this instance holds if one comes within reach
-/// meanwhile, one it leased before or one it leases meanwhile for another caller) and then fails as retryable (Retry-After: when a turn is free again, at least that half), and its message
-/// is rescheduled. The wait before failing is deliberate: it spaces a busy instance's retries, which would otherwise
-/// come straight back and spend turns on first calls of work a later refusal breaks off.
+/// meanwhile, one it leased before or one it leases meanwhile for another caller) and then fails as retryable
+/// (Retry-After: when a turn is free again, at least that half), and its message is rescheduled. The wait before
+/// failing is deliberate: it spaces a busy instance's retries, which would otherwise come straight back and spend turns
+/// on first calls of work a later refusal breaks off.
 /// </summary>
 public sealed partial class ZendeskBudget : IDisposable
 {
@@ -104,16 +105,9 @@ public sealed partial class ZendeskBudget : IDisposable
         return wait > TimeSpan.Zero ? Task.Delay(wait, _clock, cancellationToken) : Task.CompletedTask;
     }
 
-    /// <summary>Waits until <paramref name="at"/>, or less when <paramref name="woken"/> completes first.</summary>
-    private async Task DelayUntilAsync(DateTimeOffset at, Task woken, CancellationToken cancellationToken)
-    {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = DelayUntilAsync(at, cancel.Token);
-        await Task.WhenAny(delay, woken);
-        // Ends the timer of a wait cut short, rather than leaving it to run out.
-        await cancel.CancelAsync();
-        cancellationToken.ThrowIfCancellationRequested();
-    }
+    /// <summary>Waits until <paramref name="at"/>, or less when <paramref name="woken"/> completes first; true when it did.</summary>
+    private Task<bool> DelayUntilAsync(DateTimeOffset at, Task woken, CancellationToken cancellationToken) =>
+        Wait.OrWokenAsync(at - _clock.GetUtcNow(), woken, _clock, cancellationToken);
 
     /// <returns>The turn (for a ticket update, the later of its two), or the limit that has none within <paramref name="reach"/>.</returns>
     private async Task<(DateTimeOffset Turn, SharedLimit? RefusedBy)> TryTakeAsync(bool ticketUpdate, TimeSpan reach, bool again, CancellationToken cancellationToken)
