@@ -23,10 +23,10 @@ internal sealed class BudgetRow(Lazy<TableClient> table, string account, string 
 
     private long _storageCalls;
 
-    /// <summary>Leases up to <paramref name="wanted"/> turns; no turns when the schedule is full beyond <paramref name="reach"/>.</summary>
+    /// <summary>Leases up to <paramref name="wanted"/>'s turns; no turns when the schedule is full beyond <paramref name="reach"/>.</summary>
     /// <returns>The turns, and when the next free turn comes after them.</returns>
     /// <exception cref="RetryableException">Storage failed or stayed contended; marked <c>NotSent</c>: no Zendesk request left.</exception>
-    public async Task<(List<DateTimeOffset> Turns, DateTimeOffset FirstFree)> LeaseAsync(TurnRule rule, int wanted, TimeSpan reach, CancellationToken cancellationToken)
+    public async Task<(List<DateTimeOffset> Turns, DateTimeOffset FirstFree)> LeaseAsync(TurnRule rule, SliceSize wanted, TimeSpan reach, CancellationToken cancellationToken)
     {
         try
         {
@@ -38,7 +38,7 @@ internal sealed class BudgetRow(Lazy<TableClient> table, string account, string 
         }
     }
 
-    private async Task<(List<DateTimeOffset> Turns, DateTimeOffset FirstFree)> TryLeaseAsync(TurnRule rule, int wanted, TimeSpan reach, CancellationToken cancellationToken)
+    private async Task<(List<DateTimeOffset> Turns, DateTimeOffset FirstFree)> TryLeaseAsync(TurnRule rule, SliceSize wanted, TimeSpan reach, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 8; attempt++)
         {

@@ -6,7 +6,8 @@ namespace FlexZendesk.Core.Zendesk;
 /// One account-wide Zendesk limit as this instance sees it: turns leased from the shared <see cref="BudgetRow"/> in
 /// slices, handed out here in time order. A slice is sized to this instance's demand: the callers asking now plus
 /// those already holding a turn that has not come yet (while the budget binds, they are this instance's parallel
-/// workers and come back for more), or the turns asked for in the last second, whichever is more. So a busy instance
+/// workers and come back for more), or the turns asked for in the last second, whichever is more; only turns for the
+/// callers still to ask lie beyond the reach of those asking now (<see cref="SliceSize.Of"/>). So a busy instance
 /// pays one storage write per many Zendesk calls, and an idle one leases nothing.
 /// </summary>
 internal sealed partial class SharedLimit(string limit, TurnRule rule, BudgetRow row, TimeProvider clock, ILogger logger) : IDisposable
@@ -80,7 +81,8 @@ internal sealed partial class SharedLimit(string limit, TurnRule rule, BudgetRow
                     return null;
                 }
 
-                var (turns, firstFree) = await row.LeaseAsync(rule, Wanted(), reach, cancellationToken);
+                var wanted = Wanted();
+                var (turns, firstFree) = await row.LeaseAsync(rule, wanted, reach, cancellationToken);
                 lock (_lock)
                 {
                     _turns.AddRange(turns);
@@ -88,7 +90,7 @@ internal sealed partial class SharedLimit(string limit, TurnRule rule, BudgetRow
                 }
 
                 Interlocked.Add(ref _leased, turns.Count);
-                LogLeased(logger, limit, turns.Count, (turns.Count > 0 ? turns[^1] - clock.GetUtcNow() : TimeSpan.Zero).TotalMilliseconds, (firstFree - clock.GetUtcNow()).TotalMilliseconds);
+                LogLeased(logger, limit, turns.Count, wanted.Turns, wanted.BeyondReach, (turns.Count > 0 ? turns[^1] - clock.GetUtcNow() : TimeSpan.Zero).TotalMilliseconds, (firstFree - clock.GetUtcNow()).TotalMilliseconds);
                 var taken = TryTake(countDemand: false, reach).Turn;
                 if (turns.Count > (taken is null ? 0 : 1))
                 {
@@ -211,7 +213,7 @@ internal sealed partial class SharedLimit(string limit, TurnRule rule, BudgetRow
         }
     }
 
-    private int Wanted()
+    private SliceSize Wanted()
     {
         lock (_lock)
         {
@@ -221,12 +223,12 @@ internal sealed partial class SharedLimit(string limit, TurnRule rule, BudgetRow
                 _ahead.Dequeue();
             }
 
-            return Math.Max(1, Math.Max(Volatile.Read(ref _waiting) + _ahead.Count, _demand.Count));
+            return SliceSize.Of(Volatile.Read(ref _waiting), _ahead.Count, _demand.Count);
         }
     }
 
-    [LoggerMessage(LogLevel.Debug, "{Limit}: leased {Count} turns, the last in {LastMs} ms; the shared schedule is free in {FreeMs} ms")]
-    private static partial void LogLeased(ILogger logger, string limit, int count, double lastMs, double freeMs);
+    [LoggerMessage(LogLevel.Debug, "{Limit}: leased {Count} turns of {Wanted} wanted ({BeyondReach} of them for callers still to ask), the last in {LastMs} ms; the shared schedule is free in {FreeMs} ms")]
+    private static partial void LogLeased(ILogger logger, string limit, int count, int wanted, int beyondReach, double lastMs, double freeMs);
 
     [LoggerMessage(LogLevel.Debug, "{Limit}: {Count} turns lapsed unused ({Held} still held)")]
     private static partial void LogLapsed(ILogger logger, string limit, int count, int held);

@@ -9,7 +9,7 @@ namespace FlexZendesk.Core.Zendesk;
 
 /// <summary>
 /// Zendesk's account-wide limits, the plan budget and the Update Ticket limit, spent by every instance together:
-/// each is a schedule of turns (<see cref="TurnRule"/>: 93 % of the limit, a 4 % burst) kept in one row of the
+/// each is a schedule of turns (<see cref="TurnRule"/>: 95 % of the limit, a 2 % burst) kept in one row of the
 /// <c>{Ledger:TablePrefix}Budget</c> table and leased by instances in slices (<see cref="SharedLimit"/>). A request
 /// waits for its turn; one whose turn is more than half of <c>Zendesk:TimeoutSeconds</c> away (a quarter for a read, so
 /// writes go first) takes no turn, waits that half (taking a turn this instance holds if one comes within reach

@@ -31,7 +31,7 @@ public sealed class ZendeskBudgetClockTests
     public async Task AnotherInstanceFindsTheBudgetSpentAndIsToldWhenATurnComes()
     {
         var clock = new SignallingClock();
-        // 1 per minute: one turn now, the next 64.5 s later, beyond the 5 s a request may wait (half the 10 s timeout).
+        // 1 per minute: one turn now, the next 63.2 s later, beyond the 5 s a request may wait (half the 10 s timeout).
         var first = await InstanceAsync(clock, requestsPerMinute: 1);
         var second = await InstanceAsync(clock, requestsPerMinute: 1);
 
@@ -45,12 +45,14 @@ public sealed class ZendeskBudgetClockTests
         Assert.Multiple(() =>
         {
             Assert.That(refused!.Message, Does.Contain("Zendesk:RequestsPerMinute spent (shared by every instance)"));
-            Assert.That(refused.RetryAfter!.Value.TotalSeconds, Is.EqualTo((60 / 0.93) - 5).Within(0.01), "when the next turn comes, not a guess");
+            Assert.That(refused.RetryAfter!.Value.TotalSeconds, Is.EqualTo((60 / 0.95) - 5).Within(0.01), "when the next turn comes, not a guess");
         });
 
-        clock.Advance(TimeSpan.FromSeconds(59));
+        var turn = TimeSpan.FromSeconds(60 / 0.95);
+        var advance = turn - TimeSpan.FromSeconds(5.5);
+        clock.Advance(advance);
         var early = second.AcquireAsync(ticketUpdate: false, CancellationToken.None);
-        await clock.TimerCreatedAsync(TimeSpan.FromSeconds(60 / 0.93) - TimeSpan.FromSeconds(64));
+        await clock.TimerCreatedAsync(turn - TimeSpan.FromSeconds(5) - advance);
         Assert.That(early.IsCompleted, Is.False, "half a second before the turn: the request waits for it");
         clock.Advance(TimeSpan.FromSeconds(1));
         await early;
@@ -111,7 +113,7 @@ public sealed class ZendeskBudgetClockTests
             Assert.That(perClockMinute, Has.Count.EqualTo(5));
             Assert.That(busiestSliding, Is.LessThanOrEqualTo(limit), "no 60 s, clock minute or not, holds more than the account's limit");
             Assert.That(perClockMinute.Min(), Is.GreaterThanOrEqualTo(90), "every minute uses at least 90 % of the budget: " + string.Join(", ", perClockMinute));
-            Assert.That(use.Sum(u => u.StorageCalls), Is.LessThan(inWindow.Count * 3 / 4), "turns are leased in slices, not one storage call each (measured: 0.41 per turn)");
+            Assert.That(use.Sum(u => u.StorageCalls), Is.LessThan(inWindow.Count * 3 / 4), "turns are leased in slices, not one storage call each (measured: 0.39 per turn)");
             Assert.That(use.Sum(u => u.Lapsed), Is.Zero, "busy instances use every turn they lease");
         });
     }
@@ -136,10 +138,10 @@ public sealed class ZendeskBudgetClockTests
     public async Task TheSliceOfAnInstanceThatDiedLapsesAndTheOthersCarryOn()
     {
         var clock = new SignallingClock();
-        // 60 per minute: a turn every 1.075 s, a burst of 2, and turns given out at most 5 s ahead.
-        var dying = await InstanceAsync(clock, requestsPerMinute: 60);
-        var survivor = await InstanceAsync(clock, requestsPerMinute: 60);
-        var interval = TimeSpan.FromSeconds(60 / (0.93 * 60));
+        // 120 per minute: a turn every 0.526 s, a burst of 2, and turns given out at most 2.5 s ahead (half the 5 s timeout).
+        var dying = await InstanceAsync(clock, requestsPerMinute: 120, timeoutSeconds: 5);
+        var survivor = await InstanceAsync(clock, requestsPerMinute: 120, timeoutSeconds: 5);
+        var interval = TimeSpan.FromSeconds(60 / (0.95 * 120));
         // The first caller leases 1 turn; the 3 that queued behind it lease 4 (3 waiting, 4 asked), and wait for theirs.
         var callers = Enumerable.Range(0, 4).Select(_ => dying.AcquireAsync(ticketUpdate: false, CancellationToken.None)).ToList();
         await clock.TimerCreatedAsync(interval);
@@ -155,7 +157,7 @@ public sealed class ZendeskBudgetClockTests
         Assert.Multiple(() =>
         {
             Assert.That(slice, Is.EqualTo(5), "the dead instance held a slice: a burst of 2, then turns 1, 2 and 3 intervals ahead");
-            Assert.That(survivor.Use.Requests.Leased, Is.GreaterThanOrEqualTo(1), "the survivor's turn is the first after the dead slice, within the 5 s horizon: no refusal");
+            Assert.That(survivor.Use.Requests.Leased, Is.GreaterThanOrEqualTo(1), "the survivor's turn is the first after the dead slice, within the 2.5 s horizon: no refusal");
         });
         GC.KeepAlive(callers);
     }
@@ -164,9 +166,9 @@ public sealed class ZendeskBudgetClockTests
     public async Task WhileTheBudgetBindsAReadYieldsToAWriteThatAsksAfterIt()
     {
         var clock = new SignallingClock();
-        // 60 per minute: a turn every 1.075 s, a burst of 2; a write may wait 5 s for its turn, a read 2.5 s.
-        var budget = await InstanceAsync(clock, requestsPerMinute: 60);
-        var interval = TimeSpan.FromSeconds(60 / (0.93 * 60));
+        // 120 per minute: a turn every 0.526 s, a burst of 2; a write may wait 2.5 s for its turn, a read 1.25 s.
+        var budget = await InstanceAsync(clock, requestsPerMinute: 120, timeoutSeconds: 5);
+        var interval = TimeSpan.FromSeconds(60 / (0.95 * 120));
         await budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
         await budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
         var third = budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
@@ -174,10 +176,10 @@ public sealed class ZendeskBudgetClockTests
         var fourth = budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
         await clock.TimerCreatedAsync(interval * 2);
 
-        // The next free turn is 3.2 s away: too far for a read (a new task's search), not for a write (a note). The
-        // read asks again when that turn comes within its 2.5 s; the write, asking after it, takes that turn meanwhile.
+        // The next free turn is 1.6 s away: too far for a read (a new task's search), not for a write (a note). The
+        // read asks again when that turn comes within its 1.25 s; the write, asking after it, takes that turn meanwhile.
         var read = budget.AcquireAsync(ticketUpdate: false, read: true, CancellationToken.None);
-        await clock.TimerCreatedAsync((interval * 3) - TimeSpan.FromSeconds(2.5));
+        await clock.TimerCreatedAsync((interval * 3) - ReadReach);
         var write = budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
         await clock.TimerCreatedAsync(interval * 3);
         clock.Advance(interval * 3);
@@ -194,28 +196,28 @@ public sealed class ZendeskBudgetClockTests
     public async Task ARefusedCallerTakesATurnItsInstanceLeasesWhileItWaits()
     {
         var clock = new SignallingClock();
-        // 60 per minute: a turn every 1.075 s, a burst of 2; a write may wait 5 s for its turn, a read 2.5 s.
-        var other = await InstanceAsync(clock, requestsPerMinute: 60);
-        var budget = await InstanceAsync(clock, requestsPerMinute: 60);
-        var interval = TimeSpan.FromSeconds(60 / (0.93 * 60));
+        // 120 per minute: a turn every 0.526 s, a burst of 2; a write may wait 2.5 s for its turn, a read 1.25 s.
+        var other = await InstanceAsync(clock, requestsPerMinute: 120, timeoutSeconds: 5);
+        var budget = await InstanceAsync(clock, requestsPerMinute: 120, timeoutSeconds: 5);
+        var interval = TimeSpan.FromSeconds(60 / (0.95 * 120));
         // The other instance takes the burst and holds the turn after it; this one's first read takes the turn 2 intervals
-        // ahead. The next free turn is then 3.2 s away: too far for a second read, which has no turn here either.
+        // ahead. The next free turn is then 1.6 s away: too far for a second read, which has no turn here either.
         await other.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
         await other.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
         var first = budget.AcquireAsync(ticketUpdate: false, read: true, CancellationToken.None);
         await clock.TimerCreatedAsync(interval * 2);
         var second = budget.AcquireAsync(ticketUpdate: false, read: true, CancellationToken.None);
-        await clock.TimerCreatedAsync(TimeSpan.FromSeconds(5));
+        await clock.TimerCreatedAsync(ReadReach * 2);
 
         // A write asks meanwhile and leases a slice for this instance's demand (three asks in the last second): its own
-        // turn and the two after it, the first of which comes within the refused read's reach 1.8 s from now. The read
-        // takes it then, instead of sleeping out its 5 s while that turn lapses.
+        // turn and the two after it, the first of which comes within the refused read's reach 0.86 s from now. The read
+        // takes it then, instead of sleeping out its 2.5 s while that turn lapses.
         var write = budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
         await clock.TimerCreatedAsync(interval * 3);
-        await clock.TimerCreatedAsync((interval * 4) - TimeSpan.FromSeconds(2.5));
-        clock.Advance((interval * 4) - TimeSpan.FromSeconds(2.5));
-        await clock.TimerCreatedAsync(TimeSpan.FromSeconds(2.5));
-        clock.Advance(TimeSpan.FromSeconds(2.5));
+        await clock.TimerCreatedAsync((interval * 4) - ReadReach);
+        clock.Advance((interval * 4) - ReadReach);
+        await clock.TimerCreatedAsync(ReadReach);
+        clock.Advance(ReadReach);
         await Task.WhenAll(first, write, second);
 
         Assert.Multiple(() =>
@@ -266,11 +268,14 @@ public sealed class ZendeskBudgetClockTests
         });
     }
 
-    private async Task<ZendeskBudget> InstanceAsync(TimeProvider clock, int requestsPerMinute, int ticketUpdatesPerMinute = 100_000)
+    // How far ahead a read takes a turn with a 5 s Zendesk:TimeoutSeconds: a quarter of it (a write: half).
+    private static readonly TimeSpan ReadReach = TimeSpan.FromSeconds(1.25);
+
+    private async Task<ZendeskBudget> InstanceAsync(TimeProvider clock, int requestsPerMinute, int ticketUpdatesPerMinute = 100_000, int timeoutSeconds = 10)
     {
         var storage = new StorageClients(Options.Create(new StorageOptions { ConnectionString = await UnitEnvironment.StorageConnectionStringAsync() }));
         var budget = new ZendeskBudget(
-            Options.Create(new ZendeskOptions { BaseUrl = "https://acme.zendesk.example.test", RequestsPerMinute = requestsPerMinute, TicketUpdatesPerMinute = ticketUpdatesPerMinute, TimeoutSeconds = 10 }),
+            Options.Create(new ZendeskOptions { BaseUrl = "https://acme.zendesk.example.test", RequestsPerMinute = requestsPerMinute, TicketUpdatesPerMinute = ticketUpdatesPerMinute, TimeoutSeconds = timeoutSeconds }),
             Options.Create(new LedgerOptions { TablePrefix = _prefix }),
             storage,
             clock,
