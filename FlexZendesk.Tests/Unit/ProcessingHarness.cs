@@ -51,6 +51,10 @@ internal sealed class ProcessingHarness : IAsyncDisposable
             ["Zendesk:BaseUrl"] = "https://acme.zendesk.example.test",
             ["Zendesk:Email"] = "agent@example.test",
             ["Zendesk:ApiToken"] = "unit-zendesk-token-not-a-secret",
+            // The clock stands still unless a test moves it: a plan's burst (4 turns at Team) would hold the fifth call
+            // of a test forever. Processing tests are not about the budget; those that are lower these.
+            ["Zendesk:RequestsPerMinute"] = "100000",
+            ["Zendesk:TicketUpdatesPerMinute"] = "100000",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
