@@ -4,11 +4,12 @@ namespace FlexZendesk.Core.Zendesk;
 
 /// <summary>
 /// One account-wide Zendesk limit as this instance sees it: turns leased from the shared <see cref="BudgetRow"/> in
-/// slices, handed out here in time order. A slice is sized to this instance's demand: the callers asking now plus
-/// those already holding a turn that has not come yet (while the budget binds, they are this instance's parallel
-/// workers and come back for more), or the turns asked for in the last second, whichever is more; only turns for the
-/// callers still to ask lie beyond the reach of those asking now (<see cref="SliceSize.Of"/>). So a busy instance
-/// pays one storage write per many Zendesk calls, and an idle one leases nothing.
+/// slices, handed out here in time order. A slice is sized to this instance's demand: the callers asking now plus,
+/// while one of its callers was refused within a horizon, those already holding a turn that has not come yet (while
+/// the budget binds, they are this instance's parallel workers and come back for more), or the turns asked for in the
+/// last second, whichever is more; only turns for the callers still to ask lie beyond the reach of those asking now
+/// (<see cref="SliceSize.Of"/>). So a busy instance pays one storage write per many Zendesk calls, an instance whose
+/// work ends leaves few turns to lapse, and an idle one leases nothing.
 /// </summary>
 internal sealed partial class SharedLimit(string limit, TurnRule rule, BudgetRow row, TimeProvider clock, ILogger logger) : IDisposable
 {
@@ -20,6 +21,7 @@ internal sealed partial class SharedLimit(string limit, TurnRule rule, BudgetRow
     private readonly Queue<DateTimeOffset> _ahead = new();
     private readonly SemaphoreSlim _leasing = new(1, 1);
     private DateTimeOffset _firstFree = DateTimeOffset.MinValue;
+    private DateTimeOffset _refusedAt = DateTimeOffset.MinValue;
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _waiting;
     private long _leased;
@@ -49,6 +51,20 @@ internal sealed partial class SharedLimit(string limit, TurnRule rule, BudgetRow
     /// <param name="reach">The rule's horizon, or less for a caller that yields to those who may wait longer.</param>
     /// <param name="again">A refused caller asking once more: it is not new demand, so it does not size the next slice.</param>
     public async Task<DateTimeOffset?> TakeAsync(TimeSpan reach, bool again, CancellationToken cancellationToken)
+    {
+        var turn = await TakeOrRefuseAsync(reach, again, cancellationToken);
+        if (turn is null)
+        {
+            lock (_lock)
+            {
+                _refusedAt = clock.GetUtcNow();
+            }
+        }
+
+        return turn;
+    }
+
+    private async Task<DateTimeOffset?> TakeOrRefuseAsync(TimeSpan reach, bool again, CancellationToken cancellationToken)
     {
         var (turn, empty) = TryTake(countDemand: !again, reach);
         if (!empty)
@@ -223,7 +239,11 @@ internal sealed partial class SharedLimit(string limit, TurnRule rule, BudgetRow
                 _ahead.Dequeue();
             }
 
-            return SliceSize.Of(Volatile.Read(ref _waiting), _ahead.Count, _demand.Count);
+            // The callers holding a turn come back for more while this instance gets fewer turns than it asks for (one
+            // of its callers was refused within a horizon); once it gets all it asks for, they may be its last: at the
+            // end of a burst they are, and turns leased for them would lapse while other instances' callers are refused.
+            var ahead = now - _refusedAt <= rule.Horizon ? _ahead.Count : 0;
+            return SliceSize.Of(Volatile.Read(ref _waiting), ahead, _demand.Count);
         }
     }
 

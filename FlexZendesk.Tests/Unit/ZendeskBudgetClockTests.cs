@@ -227,6 +227,44 @@ public sealed class ZendeskBudgetClockTests
         });
     }
 
+    [TestCase(false, 2, TestName = "AnInstanceThatGetsEveryTurnItAsksForLeasesNoneForItsCallersReturn")]
+    [TestCase(true, 3, TestName = "AnInstanceWhoseCallerWasRefusedLeasesATurnForItsCallersReturn")]
+    public async Task ASliceCountsTheCallersHoldingATurnOnlyWhileTheInstanceIsRefused(bool refusedBefore, int leased)
+    {
+        var clock = new SignallingClock();
+        // 30 per minute: a turn every 2.1 s, a burst of 1; a write may wait 5 s for its turn, a read 2.5 s.
+        var other = await InstanceAsync(clock, requestsPerMinute: 30);
+        var budget = await InstanceAsync(clock, requestsPerMinute: 30);
+        var interval = TimeSpan.FromSeconds(60 / (0.95 * 30));
+        await other.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
+        var first = budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
+        await clock.TimerCreatedAsync(interval);
+        Task? read = null;
+        if (refusedBefore)
+        {
+            // The next free turn is 4.2 s away: too far for a read, refused here.
+            read = budget.AcquireAsync(ticketUpdate: false, read: true, CancellationToken.None);
+            await clock.TimerCreatedAsync(TimeSpan.FromSeconds(5));
+        }
+
+        // 1.5 s later (the first ask no longer among the last second's), the first caller still holds a turn to come when
+        // a second caller leases. Its slice holds a turn for the first caller's return only while this instance is short
+        // of turns: with every ask served, that caller may be its last (at the end of a burst it is), and the turn would lapse.
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+        var second = budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
+        await clock.TimerCreatedAsync((interval * 2) - TimeSpan.FromSeconds(1.5));
+        var slices = budget.Use.Requests.Leased;
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(first, second);
+        if (read is not null)
+        {
+            await Assert.ThrowsAsync<RetryableException>(() => read);
+        }
+
+        Assert.That(slices, Is.EqualTo(leased), "the first caller's turn, the second's, and one for the first caller's return only after a refusal");
+    }
+
     [Test]
     public async Task ATicketUpdateAlsoSpendsTheSharedUpdateBudget()
     {
