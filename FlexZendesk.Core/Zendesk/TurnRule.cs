@@ -41,9 +41,14 @@ internal sealed record TurnRule(TimeSpan Interval, int Burst, TimeSpan Horizon)
         while (turns.Count < wanted.Turns)
         {
             var turn = FirstFree(next, now);
-            if (turn - now > reach && (turns.Count == 0 || beyond++ == wanted.BeyondReach || turn - now > reach + Horizon))
+            if (turn - now > reach)
             {
-                break;
+                if (turns.Count == 0 || beyond == wanted.BeyondReach || turn - now > reach + Horizon)
+                {
+                    break;
+                }
+
+                beyond++;
             }
 
             turns.Add(turn);

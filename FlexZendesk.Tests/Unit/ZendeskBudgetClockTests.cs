@@ -45,10 +45,10 @@ public sealed class ZendeskBudgetClockTests
         Assert.Multiple(() =>
         {
             Assert.That(refused!.Message, Does.Contain("Zendesk:RequestsPerMinute spent (shared by every instance)"));
-            Assert.That(refused.RetryAfter!.Value.TotalSeconds, Is.EqualTo((60 / 0.95) - 5).Within(0.01), "when the next turn comes, not a guess");
+            Assert.That(refused.RetryAfter!.Value.TotalSeconds, Is.EqualTo(Interval(1).TotalSeconds - 5).Within(0.01), "when the next turn comes, not a guess");
         });
 
-        var turn = TimeSpan.FromSeconds(60 / 0.95);
+        var turn = Interval(1);
         var advance = turn - TimeSpan.FromSeconds(5.5);
         clock.Advance(advance);
         var early = second.AcquireAsync(ticketUpdate: false, CancellationToken.None);
@@ -141,7 +141,7 @@ public sealed class ZendeskBudgetClockTests
         // 120 per minute: a turn every 0.526 s, a burst of 2, and turns given out at most 2.5 s ahead (half the 5 s timeout).
         var dying = await InstanceAsync(clock, requestsPerMinute: 120, timeoutSeconds: 5);
         var survivor = await InstanceAsync(clock, requestsPerMinute: 120, timeoutSeconds: 5);
-        var interval = TimeSpan.FromSeconds(60 / (0.95 * 120));
+        var interval = Interval(120);
         // The first caller leases 1 turn; the 3 that queued behind it lease 4 (3 waiting, 4 asked), and wait for theirs.
         var callers = Enumerable.Range(0, 4).Select(_ => dying.AcquireAsync(ticketUpdate: false, CancellationToken.None)).ToList();
         await clock.TimerCreatedAsync(interval);
@@ -168,7 +168,7 @@ public sealed class ZendeskBudgetClockTests
         var clock = new SignallingClock();
         // 120 per minute: a turn every 0.526 s, a burst of 2; a write may wait 2.5 s for its turn, a read 1.25 s.
         var budget = await InstanceAsync(clock, requestsPerMinute: 120, timeoutSeconds: 5);
-        var interval = TimeSpan.FromSeconds(60 / (0.95 * 120));
+        var interval = Interval(120);
         await budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
         await budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
         var third = budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
@@ -199,7 +199,7 @@ public sealed class ZendeskBudgetClockTests
         // 120 per minute: a turn every 0.526 s, a burst of 2; a write may wait 2.5 s for its turn, a read 1.25 s.
         var other = await InstanceAsync(clock, requestsPerMinute: 120, timeoutSeconds: 5);
         var budget = await InstanceAsync(clock, requestsPerMinute: 120, timeoutSeconds: 5);
-        var interval = TimeSpan.FromSeconds(60 / (0.95 * 120));
+        var interval = Interval(120);
         // The other instance takes the burst and holds the turn after it; this one's first read takes the turn 2 intervals
         // ahead. The next free turn is then 1.6 s away: too far for a second read, which has no turn here either.
         await other.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
@@ -235,7 +235,7 @@ public sealed class ZendeskBudgetClockTests
         // 30 per minute: a turn every 2.1 s, a burst of 1; a write may wait 5 s for its turn, a read 2.5 s.
         var other = await InstanceAsync(clock, requestsPerMinute: 30);
         var budget = await InstanceAsync(clock, requestsPerMinute: 30);
-        var interval = TimeSpan.FromSeconds(60 / (0.95 * 30));
+        var interval = Interval(30);
         await other.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
         var first = budget.AcquireAsync(ticketUpdate: false, read: false, CancellationToken.None);
         await clock.TimerCreatedAsync(interval);
@@ -305,6 +305,9 @@ public sealed class ZendeskBudgetClockTests
             Assert.That(refused.Message, Does.StartWith("Zendesk budget requests: Azure Table"));
         });
     }
+
+    // The schedule's turn interval at this many requests a minute: 95 % of the limit.
+    private static TimeSpan Interval(int perMinute) => TimeSpan.FromSeconds(60 / (0.95 * perMinute));
 
     // How far ahead a read takes a turn with a 5 s Zendesk:TimeoutSeconds: a quarter of it (a write: half).
     private static readonly TimeSpan ReadReach = TimeSpan.FromSeconds(1.25);
