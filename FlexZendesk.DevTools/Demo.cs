@@ -24,6 +24,8 @@ internal static class Demo
         const string attributes = """{"from":"+14155550100","channelType":"voice","zd_ticket_id":"","zdCustomTags":"[vip billing ]","conversations":{"segment_link":"https://recordings.example.test/demo"}}""";
         var workspace = settings.WorkspaceSid ?? SampleCallback.DefaultWorkspaceSid;
         (await sandbox.PostAsJsonAsync("/_sandbox/tasks", new { sid = taskSid, workspace_sid = workspace, attributes })).EnsureSuccessStatusCode();
+        // The agent who takes the call: a Zendesk agent with the worker's SSO e-mail, with Zendesk open in a browser tab.
+        (await sandbox.PostAsJsonAsync("/_sandbox/users", new { name = "Alice", email = SampleCallback.WorkerEmail, role = "agent", online = true })).EnsureSuccessStatusCode();
 
         Console.WriteLine($"Demo: inbound call, task {taskSid}, caller +14155550100, zd_ticket_id \"\", zdCustomTags \"[vip billing ]\"");
         foreach (var eventType in new[] { "task.created", "reservation.accepted", "task.completed" })
@@ -63,9 +65,18 @@ internal static class Demo
         Console.WriteLine($"Zendesk ticket #{ticket["id"]} \"{ticket["subject"]}\" ({ticket["status"]})");
         Console.WriteLine($"  requester: #{requester?["id"]} {requester?["name"]} {requester?["phone"]}");
         Console.WriteLine($"  tags:      {string.Join(", ", ticket["tags"]!.AsArray().Select(t => (string?)t))}");
+        var assignee = state["users"]!.AsArray().FirstOrDefault(u => (long?)u?["id"] == (long?)ticket["assignee_id"]);
+        Console.WriteLine($"  assignee:  {(assignee is null ? "(none)" : $"#{assignee["id"]} {assignee["name"]} ({assignee["role"]})")}");
+        foreach (var pop in state["pops"]!.AsArray())
+        {
+            var agent = state["users"]!.AsArray().FirstOrDefault(u => (long?)u?["id"] == (long?)pop?["agent_id"]);
+            Console.WriteLine($"  screen pop: {agent?["name"]}'s Zendesk screen opened {pop?["kind"]} #{pop?["id"]}");
+        }
+
         foreach (var comment in ticket["comments"]!.AsArray())
         {
-            Console.WriteLine($"  --- {((bool?)comment?["public"] == true ? "public comment" : "internal note")} ---");
+            var author = state["users"]!.AsArray().FirstOrDefault(u => (long?)u?["id"] == (long?)comment?["author_id"]);
+            Console.WriteLine($"  --- {((bool?)comment?["public"] == true ? "public comment" : "internal note")} by {author?["name"] ?? "the API user"} ---");
             foreach (var line in Compact((string?)comment?["body"] ?? ""))
             {
                 Console.WriteLine("  " + line);

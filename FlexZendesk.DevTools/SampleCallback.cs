@@ -9,6 +9,9 @@ internal static class SampleCallback
 {
     public const string DefaultWorkspaceSid = "WS00000000000000000000000000000000";
     private const string Path = "/api/taskrouter/events";
+    /// <summary>The sample worker: Flex sets <c>email</c> and <c>full_name</c> from the agent's SSO login.</summary>
+    public const string WorkerSid = "WK00000000000000000000000000a11ce0";
+    public const string WorkerEmail = "alice@example.test";
     private const string SampleAttributes = """{"from":"+14155550100","channelType":"voice","zd_ticket_id":"","zdCustomTags":"[vip billing]"}""";
 
     public static async Task<int> SendAsync(DevSettings settings, string eventType, string? taskSid = null, string attributes = SampleAttributes)
@@ -32,6 +35,12 @@ internal static class SampleCallback
             new("TaskChannelUniqueName", "voice"),
             new("TaskQueueName", "Everyone"),
         ];
+        if (eventType.StartsWith("reservation.", StringComparison.Ordinal))
+        {
+            // Reservation callbacks name the worker, as TaskRouter's do.
+            fields.Add(new("WorkerSid", WorkerSid));
+            fields.Add(new("WorkerAttributes", $$"""{"email":"{{WorkerEmail}}","full_name":"Alice","roles":["agent"]}"""));
+        }
 
         var signature = new TwilioWebhookSigner(settings.AuthToken).Sign(settings.PublicBaseUrl.TrimEnd('/') + Path, fields);
         using var http = new HttpClient();

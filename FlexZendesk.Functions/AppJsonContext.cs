@@ -11,6 +11,7 @@ namespace FlexZendesk.Functions;
 [JsonSerializable(typeof(TicketLookup))]
 [JsonSerializable(typeof(FlexZendesk.Functions.Admin.ReplayRequest))]
 [JsonSerializable(typeof(FlexZendesk.Functions.Admin.ReplayReport))]
+[JsonSerializable(typeof(FlexZendesk.Functions.Admin.TaskReport))]
 [JsonSerializable(typeof(FlexZendesk.Functions.Flex.TaskSelected))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(string))]

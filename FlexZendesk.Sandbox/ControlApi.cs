@@ -7,8 +7,13 @@ public static class ControlApi
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public sealed record SeedUser(string Name, string? Email, string? Phone, string? ExternalId);
-    public sealed record SeedTicket(string Subject, long? RequesterId, string Status = "open", List<string>? Tags = null);
+    /// <param name="Role"><c>end-user</c> (default), <c>agent</c> or <c>admin</c>.</param>
+    /// <param name="Online">For agents: a Zendesk tab is open, so screen pops reach them.</param>
+    public sealed record SeedUser(string Name, string? Email, string? Phone, string? ExternalId, string? Role = null, bool Online = false);
+    public sealed record SeedGroup(string Name);
+    public sealed record AgentPresence(bool Online);
+    public sealed record Account(bool? TalkPartnerEdition);
+    public sealed record SeedTicket(string Subject, long? RequesterId, string Status = "open", List<string>? Tags = null, long? AssigneeId = null);
     public sealed record SeedTask(string Sid, string WorkspaceSid, string Attributes, string AssignmentStatus = "assigned");
 
     public sealed record ConcurrentWrite(string Key, string Value);
@@ -32,9 +37,39 @@ public static class ControlApi
         {
             lock (s.Gate)
             {
-                var user = new ZdUser { Id = s.NextId(), Name = seed.Name, Email = seed.Email, Phone = seed.Phone, ExternalId = seed.ExternalId, CreatedAt = s.Now };
+                var user = new ZdUser { Id = s.NextId(), Name = seed.Name, Email = seed.Email, Phone = seed.Phone, ExternalId = seed.ExternalId, Role = seed.Role ?? "end-user", CreatedAt = s.Now };
                 s.Users[user.Id] = user;
+                if (seed.Online)
+                {
+                    s.OnlineAgents.Add(user.Id);
+                }
+
                 return Results.Json(new { user }, Json, statusCode: 201);
+            }
+        });
+        control.MapPost("/groups", (SeedGroup seed, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                var id = s.NextId();
+                s.Groups[id] = seed.Name;
+                return Results.Json(new { group = new { id, name = seed.Name } }, Json, statusCode: 201);
+            }
+        });
+        control.MapPost("/agents/{id:long}/presence", (long id, AgentPresence presence, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                _ = presence.Online ? s.OnlineAgents.Add(id) : s.OnlineAgents.Remove(id);
+                return Results.NoContent();
+            }
+        });
+        control.MapPost("/account", (Account account, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                s.TalkPartnerEdition = account.TalkPartnerEdition ?? s.TalkPartnerEdition;
+                return Results.NoContent();
             }
         });
         control.MapPost("/tickets", (SeedTicket seed, SandboxState s) =>
@@ -42,7 +77,7 @@ public static class ControlApi
             lock (s.Gate)
             {
                 var requester = seed.RequesterId ?? s.Users.Keys.FirstOrDefault();
-                var ticket = new ZdTicket { Id = s.NextId(), Subject = seed.Subject, Description = seed.Subject, Status = seed.Status, RequesterId = requester, CreatedAt = s.Now, UpdatedAt = s.Now };
+                var ticket = new ZdTicket { Id = s.NextId(), Subject = seed.Subject, Description = seed.Subject, Status = seed.Status, RequesterId = requester, AssigneeId = seed.AssigneeId, CreatedAt = s.Now, UpdatedAt = s.Now };
                 ticket.Tags.AddRange(seed.Tags ?? []);
                 ticket.Comments.Add(new ZdComment { Id = s.NextId(), AuthorId = requester, Body = seed.Subject, Public = true, CreatedAt = s.Now });
                 s.Tickets[ticket.Id] = ticket;
@@ -126,13 +161,16 @@ public static class ControlApi
                 // Copied inside the lock: the answer is serialised after it, while other requests may add comments and tags.
                 tickets = s.Tickets.Values.OrderBy(t => t.Id).Select(t => new
                 {
-                    t.Id, t.Subject, t.Status, t.RequesterId, t.ExternalId, Tags = t.Tags.ToList(), t.CreatedAt, t.UpdatedAt,
-                    comments = t.Comments.Select(c => new { c.Id, c.Body, c.Public, c.CreatedAt }).ToList(),
+                    t.Id, t.Subject, t.Status, t.RequesterId, t.SubmitterId, t.AssigneeId, t.GroupId, t.ExternalId, Tags = t.Tags.ToList(), t.CreatedAt, t.UpdatedAt,
+                    comments = t.Comments.Select(c => new { c.Id, c.Type, c.AuthorId, c.Body, c.Public, Data = c.Data?.DeepClone(), c.CreatedAt }).ToList(),
                 }).ToList(),
                 tasks = s.Tasks.Values.Select(t => new { t.Sid, t.WorkspaceSid, t.Attributes, t.Version }).ToList(),
                 workspaces = s.Workspaces.ToDictionary(),
                 requests = s.Requests.ToList(),
                 idempotency_keys = s.IdempotencyKeys.Count,
+                pops = s.Pops.ToList(),
+                groups = s.Groups.Select(g => new { id = g.Key, name = g.Value }).ToList(),
+                talk_partner_edition = s.TalkPartnerEdition,
             }, Json);
         }
     }

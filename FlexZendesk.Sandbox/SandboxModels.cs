@@ -19,6 +19,9 @@ public sealed class ZdComment
     public string Type { get; init; } = "Comment";
     public long AuthorId { get; init; }
     public string Body { get; init; } = "";
+
+    /// <summary>A voice comment's data (<c>from</c>, <c>to</c>, <c>recording_url</c>, …), as Zendesk keeps it; null for text.</summary>
+    public System.Text.Json.Nodes.JsonObject? Data { get; init; }
     public bool Public { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 }
@@ -30,6 +33,9 @@ public sealed class ZdTicket
     public string Description { get; set; } = "";
     public string Status { get; set; } = "new";
     public long RequesterId { get; set; }
+    public long? SubmitterId { get; set; }
+    public long? AssigneeId { get; set; }
+    public long? GroupId { get; set; }
     public string? ExternalId { get; set; }
     public List<string> Tags { get; init; } = [];
     public DateTimeOffset CreatedAt { get; init; }
@@ -55,6 +61,9 @@ public sealed class TwTask
 public sealed record TwMessage(string Sid, string ConversationSid, string Author, string Body, int Index, DateTimeOffset DateCreated);
 
 public sealed record TwRecording(string Sid, string CallSid, int Duration, DateTimeOffset DateCreated);
+
+/// <summary>One screen pop the display API delivered to an agent's browser: <see cref="Kind"/> <c>ticket</c> or <c>user</c>.</summary>
+public sealed record ZdPop(long AgentId, string Kind, long Id, DateTimeOffset At);
 
 /// <summary>One request the sandbox answered, for counting calls in tests.</summary>
 public sealed record SandboxRequest(string Api, string Method, string Path, int Status, DateTimeOffset At);

@@ -18,6 +18,21 @@ public sealed class SandboxState(TimeProvider clock)
     public Dictionary<string, List<TwRecording>> Recordings { get; } = new(StringComparer.Ordinal);
     public List<SandboxRequest> Requests { get; } = [];
 
+    /// <summary>Zendesk groups by id.</summary>
+    public Dictionary<long, string> Groups { get; } = [];
+
+    /// <summary>Agents with a Zendesk tab open: the display API reaches only these.</summary>
+    public HashSet<long> OnlineAgents { get; } = [];
+
+    /// <summary>Screen pops delivered, in order.</summary>
+    public List<ZdPop> Pops { get; } = [];
+
+    /// <summary>The account has Talk Partner Edition: off, its endpoints answer 403 as a plan's missing feature does.</summary>
+    public bool TalkPartnerEdition { get; set; } = true;
+
+    /// <summary>A user who may be assigned, submit for others or author private comments: role agent or admin.</summary>
+    public bool IsAgent(long? id) => id is { } user && Users.TryGetValue(user, out var u) && u.Role is "agent" or "admin";
+
     /// <summary>TaskRouter events in the order they happened, served by <c>GET /v1/Workspaces/{ws}/Events</c>.</summary>
     public List<TwEvent> Events { get; } = [];
     public List<System.Text.Json.JsonElement> Telemetry { get; } = [];
@@ -48,6 +63,10 @@ public sealed class SandboxState(TimeProvider clock)
             Telemetry.Clear();
             Faults.Clear();
             Budgets.Clear();
+            Groups.Clear();
+            OnlineAgents.Clear();
+            Pops.Clear();
+            TalkPartnerEdition = true;
         }
     }
 

@@ -6,7 +6,7 @@ namespace FlexZendesk.Sandbox;
 /// <summary>The Zendesk Support API subset: users, tickets, comments, tags, idempotent ticket creation.</summary>
 public static class ZendeskApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public static void MapZendesk(this IEndpointRouteBuilder app)
     {
@@ -24,6 +24,7 @@ public static class ZendeskApi
         api.MapPut("/tickets/{id:long}", UpdateTicket);
         api.MapGet("/tickets/{id:long}/comments", (long id, SandboxState s) => Locked(s, () =>
             s.Tickets.TryGetValue(id, out var ticket) ? Ok(new { comments = ticket.Comments, count = ticket.Comments.Count }) : NotFound()));
+        app.MapZendeskAgents();
         api.MapPut("/tickets/{id:long}/tags", (long id, HttpContext http, SandboxState s) => ChangeTags(id, http, s, replace: false));
         api.MapPost("/tickets/{id:long}/tags", (long id, HttpContext http, SandboxState s) => ChangeTags(id, http, s, replace: true));
     }
@@ -123,6 +124,11 @@ public static class ZendeskApi
             return Invalid("requester", "Requester: is invalid");
         }
 
+        if (ZendeskAgentApi.InvalidPeople(input, state, requesterId) is { } invalidPeople)
+        {
+            return invalidPeople;
+        }
+
         var now = state.Now;
         var ticket = new ZdTicket
         {
@@ -131,12 +137,17 @@ public static class ZendeskApi
             Description = body,
             Status = input["status"]?.GetValue<string>() ?? "new",
             RequesterId = requesterId,
+            SubmitterId = input["submitter_id"]?.GetValue<long>(),
+            AssigneeId = input["assignee_id"]?.GetValue<long>(),
+            GroupId = input["group_id"]?.GetValue<long>(),
             ExternalId = input["external_id"]?.GetValue<string>(),
             CreatedAt = now,
             UpdatedAt = now,
         };
         AddTags(ticket, input["tags"]);
-        ticket.Comments.Add(new ZdComment { Id = state.NextId(), AuthorId = requesterId, Body = body, Public = comment!["public"]?.GetValue<bool>() ?? true, CreatedAt = now });
+        // The first comment is the submitter's (the requester by default) unless it names its author.
+        var author = comment!["author_id"]?.GetValue<long>() ?? ticket.SubmitterId ?? requesterId;
+        ticket.Comments.Add(new ZdComment { Id = state.NextId(), AuthorId = author, Body = body, Public = comment!["public"]?.GetValue<bool>() ?? true, CreatedAt = now });
         state.Tickets[ticket.Id] = ticket;
         response = new { ticket };
         return Results.Json(response, Json, statusCode: 201);
@@ -164,10 +175,19 @@ public static class ZendeskApi
                 return Results.Json(new { error = "UpdateConflict", description = "Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again." }, Json, statusCode: 409);
             }
 
+            if (input is not null && ZendeskAgentApi.InvalidPeople(input, state, ticket.RequesterId) is { } invalidPeople)
+            {
+                return invalidPeople;
+            }
+
             if (input?["comment"] is JsonObject comment && comment["body"]?.GetValue<string>() is { Length: > 0 } body)
             {
-                ticket.Comments.Add(new ZdComment { Id = state.NextId(), AuthorId = 1, Body = body, Public = comment["public"]?.GetValue<bool>() ?? true, CreatedAt = state.Now });
+                // Without author_id a comment is the API user's (here user 1).
+                ticket.Comments.Add(new ZdComment { Id = state.NextId(), AuthorId = comment["author_id"]?.GetValue<long>() ?? 1, Body = body, Public = comment["public"]?.GetValue<bool>() ?? true, CreatedAt = state.Now });
             }
+
+            ticket.AssigneeId = input?["assignee_id"]?.GetValue<long>() ?? ticket.AssigneeId;
+            ticket.GroupId = input?["group_id"]?.GetValue<long>() ?? ticket.GroupId;
 
             if (input?["tags"] is JsonArray tags)
             {
@@ -232,15 +252,15 @@ public static class ZendeskApi
         }
     }
 
-    private static IResult Ok(object value) => Results.Json(value, Json);
+    internal static IResult Ok(object value) => Results.Json(value, Json);
 
-    private static IResult NotFound() => Results.Json(new { error = "RecordNotFound", description = "Not found" }, Json, statusCode: 404);
+    internal static IResult NotFound() => Results.Json(new { error = "RecordNotFound", description = "Not found" }, Json, statusCode: 404);
 
-    private static IResult Invalid(string field, string description) => Results.Json(
+    internal static IResult Invalid(string field, string description) => Results.Json(
         new { error = "RecordInvalid", description = "Record validation errors", details = new Dictionary<string, object> { [field] = new[] { new { description } } } },
         Json, statusCode: 422);
 
-    private static async Task<JsonNode?> ReadAsync(HttpContext http) => Parse(await new StreamReader(http.Request.Body).ReadToEndAsync());
+    internal static async Task<JsonNode?> ReadAsync(HttpContext http) => Parse(await new StreamReader(http.Request.Body).ReadToEndAsync());
 
     private static JsonNode? Parse(string text)
     {

@@ -11,6 +11,7 @@ public sealed class TaskLedger
 {
     private const string RowKey = "task";
     private const string NotePrefix = "Note_";
+    private const string PopPrefix = "Pop_";
 
     public TaskLedger(string taskSid) => Entity = new TableEntity(taskSid, RowKey);
 
@@ -42,6 +43,62 @@ public sealed class TaskLedger
 
     public Claim? TicketClaim { get => Claim.Parse(Entity.GetString(nameof(TicketClaim))); set => Entity[nameof(TicketClaim)] = value?.ToString(); }
 
+    /// <summary>The worker whose reservation was accepted last (by the event's own time); <c>task.*</c> events name none.</summary>
+    public string? WorkerSid { get => Entity.GetString(nameof(WorkerSid)); set => Entity[nameof(WorkerSid)] = value; }
+
+    /// <summary>That worker's Zendesk agent, when one was found.</summary>
+    public long? AgentId { get => Entity.GetInt64(nameof(AgentId)); set => Entity[nameof(AgentId)] = value; }
+
+    /// <summary>When that worker's reservation event happened (Unix ms): an older event of another worker does not replace it.</summary>
+    public long? AgentSince { get => Entity.GetInt64(nameof(AgentSince)); set => Entity[nameof(AgentSince)] = value; }
+
+    /// <summary>Every worker that accepted the task, in the order processed: one line each, <c>WK…\tagent id\tname</c>.</summary>
+    public string? Agents { get => Entity.GetString(nameof(Agents)); set => Entity[nameof(Agents)] = value; }
+
+    public IReadOnlyList<TaskAgent> AgentHistory => (Agents ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select(line => line.Split('\t'))
+        .Select(f => new TaskAgent(f[0], f.Length > 1 && long.TryParse(f[1], System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null, f.Length > 2 && f[2].Length > 0 ? f[2] : null))
+        .ToList();
+
+    /// <summary>The assignee this app set on the ticket.</summary>
+    public long? AssigneeId { get => Entity.GetInt64(nameof(AssigneeId)); set => Entity[nameof(AssigneeId)] = value; }
+
+    /// <summary>The ticket's assignee is not ours to set: the caller's ticket had one, or Zendesk refused ours.</summary>
+    public bool AssigneeKept { get => Entity.GetBoolean(nameof(AssigneeKept)) ?? false; set => Entity[nameof(AssigneeKept)] = value; }
+
+    /// <summary>
+    /// Records a worker that accepted the task: added to <see cref="AgentHistory"/> once, and the task's agent unless a
+    /// later acceptance (by the events' own time) is already recorded.
+    /// </summary>
+    public void RecordAgent(TaskAgent agent, long since)
+    {
+        if (AgentHistory.All(a => a.WorkerSid != agent.WorkerSid))
+        {
+            var name = (agent.Name ?? "").Replace('\t', ' ').Replace('\n', ' ');
+            Agents = (Agents is { Length: > 0 } history ? history + "\n" : "") + $"{agent.WorkerSid}\t{agent.AgentId}\t{name}";
+        }
+
+        if (WorkerSid != agent.WorkerSid && !(AgentSince > since))
+        {
+            (WorkerSid, AgentId, AgentSince) = (agent.WorkerSid, agent.AgentId, since);
+        }
+    }
+
+    /// <summary>A screen pop's record (<c>done …</c>, <c>skipped …</c>, <c>failed …</c>, or a claim), by stage and worker.</summary>
+    public string? Pop(string stage, string workerSid) => Entity.GetString(PopKey(stage, workerSid));
+
+    public void RecordPop(string stage, string workerSid, string outcome) => Entity[PopKey(stage, workerSid)] = outcome;
+
+    public IEnumerable<(string Key, string Value)> Pops => Entity.Keys
+        .Where(k => k.StartsWith(PopPrefix, StringComparison.Ordinal))
+        .Select(k => (k[PopPrefix.Length..], Entity.GetString(k) ?? ""));
+
+    public IEnumerable<(string Stage, string Value)> Notes => Entity.Keys
+        .Where(k => k.StartsWith(NotePrefix, StringComparison.Ordinal))
+        .Select(k => (k[NotePrefix.Length..], Entity.GetString(k) ?? ""));
+
+    private static string PopKey(string stage, string workerSid) => $"{PopPrefix}{stage}_{workerSid}";
+
     public bool IsNoteDone(string stage) => Entity.GetString(NotePrefix + stage) == "done";
 
     public Claim? NoteClaim(string stage) => Claim.Parse(Entity.GetString(NotePrefix + stage));
@@ -67,3 +124,6 @@ public sealed class TaskLedger
 
     internal ETag ETag => Entity.ETag;
 }
+
+/// <summary>A worker that accepted the task, and its Zendesk agent when one was found.</summary>
+public sealed record TaskAgent(string WorkerSid, long? AgentId, string? Name);

@@ -9,7 +9,8 @@ namespace FlexZendesk.Core.Processing;
 /// </summary>
 public static class ApiCall
 {
-    public static async Task<IApiResponse<T>> SendAsync<T>(Func<Task<IApiResponse<T>>> call, string operation, CancellationToken cancellationToken)
+    public static async Task<TResponse> SendAsync<TResponse>(Func<Task<TResponse>> call, string operation, CancellationToken cancellationToken)
+        where TResponse : IApiResponse
     {
         try
         {

@@ -8,13 +8,16 @@ namespace FlexZendesk.Core.Processing;
 /// <summary>
 /// Turns one queued event into its Zendesk effects, exactly once per task whatever the duplication, concurrency or
 /// order of deliveries. Read top to bottom it is the event's story: what the event asks for; the task's ledger, loaded
-/// once; the note's Twilio reads, before any Zendesk write; then the steps — the ticket (reused or created), the
-/// stage's internal note, the screen-pop write-back — each recorded in the ledger before the next.
+/// once; the agent who accepted it; the note's Twilio reads, before any Zendesk write; then the steps — the ticket
+/// (reused or created), the screen pop on the agent's Zendesk screen, the stage's internal note, the write-back of
+/// the ticket number to the task — each recorded in the ledger before the next.
 /// </summary>
 public sealed class FlexEventProcessor(
     LedgerStore ledgers,
+    AgentResolver agents,
     NoteBuilder noteBuilder,
     TicketResolver tickets,
+    ScreenPop screenPop,
     NoteLogger notes,
     TaskWriteBack writeBack,
     IOptions<TicketOptions> ticketOptions,
@@ -29,21 +32,24 @@ public sealed class FlexEventProcessor(
             return ProcessingOutcome.Skipped(unwanted!);
         }
 
-        var (task, stage) = (work.Task, work.Stage);
+        var task = work.Task;
         var session = await ledgers.OpenAsync(task.TaskSid, cancellationToken);
-        var noteOwed = stage is not null && !session.Ledger.IsNoteSettled(stage);
-        if (stage is not null && !noteOwed && !WriteBackOwed(session.Ledger, work))
+        var stage = await RecordAgentAsync(session, work, cancellationToken);
+        var ledger = session.Ledger;
+        var noteOwed = stage is not null && !ledger.IsNoteSettled(stage);
+        var popOwed = work.PopStage is { } popStage && screenPop.Owed(ledger, task, popStage);
+        if (!noteOwed && !WriteBackOwed(ledger, work) && !popOwed && (ledger.TicketId is null ? stage is not null || work.AgentOnly : !notes.OwesUpdate(ledger)))
         {
-            return ProcessingOutcome.Skipped($"the {stage} note is already logged") with { TicketId = session.Ledger.TicketId };
+            return ProcessingOutcome.Skipped(stage is null ? $"nothing more to do at {envelope.EventType}" : $"the {stage} note is already logged") with { TicketId = ledger.TicketId };
         }
 
-        if (session.Ledger.TicketId is null && task.RequestedTicketId is null && !ticketOptions.Value.CreateTickets)
+        if (ledger.TicketId is null && task.RequestedTicketId is null && !ticketOptions.Value.CreateTickets)
         {
             return ProcessingOutcome.Skipped("no ticket: the task names none and Tickets:CreateTickets is off");
         }
 
         // Twilio reads (recordings, transcript) happen here, so a Twilio failure costs no Zendesk write.
-        var note = noteOwed ? work.Note ?? await noteBuilder.BuildAsync(task, stage!, cancellationToken) : null;
+        var note = noteOwed ? work.Note ?? await noteBuilder.BuildAsync(task, stage!, TransferHeading(ledger, stage!), cancellationToken) : null;
 
         await tickets.EnsureAsync(session, task, stage, note, cancellationToken);
         if (session.Ledger.TicketId is null)
@@ -51,14 +57,20 @@ public sealed class FlexEventProcessor(
             return ProcessingOutcome.Skipped("no ticket: the task names none that can be used and Tickets:CreateTickets is off");
         }
 
+        // The pop first: the agent is waiting for the screen; a pop never fails the event.
+        if (work.PopStage is { } pop)
+        {
+            await screenPop.RunAsync(session, task, pop, cancellationToken);
+        }
+
         if (note is not null && !session.Ledger.IsNoteSettled(stage!))
         {
             await notes.LogAsync(session, task, stage!, note, cancellationToken);
         }
-        else if (session.Ledger.PendingTags is { Length: > 0 })
+        else if (notes.OwesUpdate(session.Ledger))
         {
-            // Tags owed to a reused ticket normally ride on the next note; with no note here, add them alone.
-            await notes.AddPendingTagsAsync(session, cancellationToken);
+            // Tags owed to a reused ticket, or its assignee, normally ride on the next note; with no note here, send them alone.
+            await notes.UpdateOwedAsync(session, task, cancellationToken);
         }
 
         if (WriteBackOwed(session.Ledger, work))
@@ -66,8 +78,43 @@ public sealed class FlexEventProcessor(
             await writeBack.RunAsync(session, task, cancellationToken);
         }
 
-        var ledger = session.Ledger;
+        ledger = session.Ledger;
         return new ProcessingOutcome(true, $"{envelope.EventType}: ticket {ledger.TicketId} ({ledger.TicketSource}), notes {string.Join(",", ledger.DoneStages.Order())}", ledger.TicketId);
+    }
+
+    /// <summary>
+    /// A reservation event names the worker: records it (and its Zendesk agent) as the task's agent, looked up only the
+    /// first time the task meets the worker. A second worker accepting the task is a transfer: its note stage is its own
+    /// (one per worker taking over), logged when accepted or transfer notes are on.
+    /// </summary>
+    private async Task<string?> RecordAgentAsync(LedgerSession session, TaskWork work, CancellationToken cancellationToken)
+    {
+        var task = work.Task;
+        if (task.WorkerSid is not { } worker || !task.Envelope.EventType.StartsWith("reservation.", StringComparison.Ordinal))
+        {
+            return work.Stage;
+        }
+
+        if (session.Ledger.AgentHistory.All(a => a.WorkerSid != worker) && await agents.ResolveAsync(task, cancellationToken) is { } agent)
+        {
+            var since = task.OccurredAt.ToUnixTimeMilliseconds();
+            await session.RecordAsync(l => l.RecordAgent(agent, since), cancellationToken);
+        }
+
+        var stages = noteOptions.Value.StageSet;
+        return work.PopStage == TaskStages.Accepted && session.Ledger.AgentHistory.Count > 1 && session.Ledger.AgentHistory[0].WorkerSid != worker
+            ? stages.Contains(TaskStages.Accepted) || stages.Contains(TaskStages.Transfer) ? TaskStages.TransferTo(worker) : null
+            : work.Stage;
+    }
+
+    /// <summary>A transfer note's first line names both agents: the one before this worker, and this one.</summary>
+    private static string? TransferHeading(TaskLedger ledger, string stage)
+    {
+        var history = ledger.AgentHistory;
+        var index = history.ToList().FindIndex(a => TaskStages.TransferTo(a.WorkerSid) == stage);
+        return index <= 0 ? null : $"Twilio Flex task transferred from {Describe(history[index - 1])} to {Describe(history[index])}";
+
+        static string Describe(TaskAgent a) => $"{a.Name ?? a.WorkerSid} ({a.WorkerSid}, Zendesk agent {(a.AgentId is { } id ? "#" + id : "unknown")})";
     }
 
     /// <summary>
@@ -115,8 +162,11 @@ public sealed class FlexEventProcessor(
 
         var stage = TaskStages.Of(envelope.EventType);
         var noteWanted = stage is not null && noteOptions.Value.StageSet.Contains(stage);
-        return noteWanted || envelope.EventType == ticketOptions.Value.CreateOn
-            ? (new TaskWork(task, noteWanted ? stage : null, Note: null, WriteBack: stage is null || !TaskStages.IsFinal(stage)), null)
+        // An accepted reservation always has the agent's work to do (the assignee, the screen pop), ticket or not yet.
+        var popStage = stage == TaskStages.Accepted && task.WorkerSid is not null ? stage : null;
+        return noteWanted || envelope.EventType == ticketOptions.Value.CreateOn || popStage is not null
+            ? (new TaskWork(task, noteWanted ? stage : null, Note: null, WriteBack: stage is null || !TaskStages.IsFinal(stage), popStage,
+                AgentOnly: !noteWanted && envelope.EventType != ticketOptions.Value.CreateOn), null)
             : (null, $"nothing to do at {envelope.EventType}");
     }
 
@@ -138,5 +188,7 @@ public sealed class FlexEventProcessor(
     /// <param name="Stage">The stage whose note the event asks for; null when it only asks for the ticket.</param>
     /// <param name="Note">The note when the event carries it (a Studio request); otherwise built from the task.</param>
     /// <param name="WriteBack">Whether the task is a live TaskRouter task whose attributes can take the screen pop.</param>
-    private sealed record TaskWork(TaskContext Task, string? Stage, string? Note, bool WriteBack);
+    /// <param name="PopStage">The stage whose screen pop the event asks for (an accepted reservation).</param>
+    /// <param name="AgentOnly">The event asks only for the agent's work: it makes no ticket of its own.</param>
+    private sealed record TaskWork(TaskContext Task, string? Stage, string? Note, bool WriteBack, string? PopStage = null, bool AgentOnly = false);
 }

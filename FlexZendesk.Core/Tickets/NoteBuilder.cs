@@ -16,10 +16,11 @@ public sealed class NoteBuilder(TwilioRest twilio, IOptions<NoteOptions> notes)
     /// <summary>The last line of every note; finding it in the ticket's comments proves the note was logged.</summary>
     public static string Marker(string taskSid, string stage) => $"[FlexZendesk {taskSid} {stage}]";
 
-    public async Task<string> BuildAsync(TaskContext task, string stage, CancellationToken cancellationToken)
+    /// <param name="heading">The first line, when not "Twilio Flex task {stage}" (a transfer names both agents).</param>
+    public async Task<string> BuildAsync(TaskContext task, string stage, string? heading, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Twilio Flex task {stage}\n");
+        text.Append(heading ?? $"Twilio Flex task {stage}").Append('\n');
         Line(text, "Task", task.TaskSid);
         Line(text, "Channel", task.Channel);
         Line(text, "Caller", task.From);

@@ -11,7 +11,7 @@ namespace FlexZendesk.Core.Tickets;
 /// owed to an existing ticket, marked done), or those tags alone. A claim left by a worker that died is resolved by
 /// looking for the note's marker among the ticket's comments before writing again.
 /// </summary>
-public sealed partial class NoteLogger(IZendeskApi zendesk, FlexZendeskMetrics metrics, ILogger<NoteLogger> logger)
+public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people, FlexZendeskMetrics metrics, ILogger<NoteLogger> logger)
 {
     /// <param name="text">The note, built before any Zendesk write (it may need Twilio reads).</param>
     public async Task LogAsync(LedgerSession session, TaskContext task, string stage, string text, CancellationToken cancellationToken)
@@ -35,7 +35,7 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, FlexZendeskMetrics m
 
                 if (await AlreadyLoggedAsync(ticketId, task.TaskSid, stage, cancellationToken))
                 {
-                    await MarkDoneAsync(session, stage, cancellationToken);
+                    await MarkDoneAsync(session, stage, null, null, cancellationToken);
                     return;
                 }
             }
@@ -46,10 +46,11 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, FlexZendeskMetrics m
             }
 
             var tags = ledger.PendingTags is { Length: > 0 } pending ? pending.Split(',').ToList() : null;
-            var update = new ZendeskTicketUpdateBody(new ZendeskTicketUpdate(new ZendeskNewComment(text, Public: false), tags));
+            var assignee = people.OwedAssignee(ledger);
+            var update = new ZendeskTicketUpdate(new ZendeskNewComment(text, Public: false, people.Author(ledger)), tags, assignee, assignee is null ? null : people.Group(task));
             try
             {
-                await ApiCall.RequireAsync(() => zendesk.UpdateTicketAsync(ticketId, update, cancellationToken), "Zendesk add note", cancellationToken);
+                assignee = await UpdateAsync(ticketId, update, task, $"the {stage} note", cancellationToken);
             }
             catch (RetryableException ex) when (ex.NotSent)
             {
@@ -71,21 +72,80 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, FlexZendeskMetrics m
             }
 
             LogNote(logger, stage, ticketId, task.TaskSid);
-            metrics.NoteLogged(stage);
-            await MarkDoneAsync(session, stage, cancellationToken);
+            metrics.NoteLogged(TaskStages.Kind(stage));
+            await MarkDoneAsync(session, stage, update.AssigneeId, assignee, cancellationToken);
             return;
         }
 
         throw new RetryableException($"The task ledger kept changing while logging the {stage} note");
     }
 
-    /// <summary>Adds (PUT, never replaces) the tags still owed to a reused ticket when no note carries them.</summary>
-    public async Task AddPendingTagsAsync(LedgerSession session, CancellationToken cancellationToken)
+    /// <summary>Whether the ticket owes an update no note is carrying: tags for a reused ticket, or the assignee.</summary>
+    public bool OwesUpdate(TaskLedger ledger) => ledger.PendingTags is { Length: > 0 } || people.OwedAssignee(ledger) is not null;
+
+    /// <summary>
+    /// The tags still owed to a reused ticket (PUT tags: added, never replaced) and the owed assignee (a ticket update),
+    /// when no note carries them.
+    /// </summary>
+    public async Task UpdateOwedAsync(LedgerSession session, TaskContext task, CancellationToken cancellationToken)
     {
         var ledger = session.Ledger;
-        var tags = new ZendeskTags([.. ledger.PendingTags!.Split(',')]);
-        await ApiCall.RequireAsync(() => zendesk.AddTagsAsync(ledger.TicketId!.Value, tags, cancellationToken), "Zendesk add tags", cancellationToken);
+        var ticketId = ledger.TicketId!.Value;
+        if (people.OwedAssignee(ledger) is { } assignee)
+        {
+            var tags = ledger.PendingTags is { Length: > 0 } pending ? pending.Split(',').ToList() : null;
+            var set = await UpdateAsync(ticketId, new ZendeskTicketUpdate(null, tags, assignee, people.Group(task)), task, "the assignee", cancellationToken);
+            await session.RecordAsync(l => Assigned(l, assignee, set), cancellationToken);
+            return;
+        }
+
+        var owed = new ZendeskTags([.. ledger.PendingTags!.Split(',')]);
+        await ApiCall.RequireAsync(() => zendesk.AddTagsAsync(ticketId, owed, cancellationToken), "Zendesk add tags", cancellationToken);
         await session.RecordAsync(l => l.PendingTags = null, cancellationToken);
+    }
+
+    /// <summary>
+    /// One ticket update; when Zendesk refuses the agent or group ids in it (not the update itself), once more without
+    /// them: the note goes in under the API user, unassigned, and a Warning says why.
+    /// </summary>
+    /// <returns>The assignee the ticket now has from this update, or null when it was refused.</returns>
+    private async Task<long?> UpdateAsync(long ticketId, ZendeskTicketUpdate update, TaskContext task, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ApiCall.RequireAsync(() => zendesk.UpdateTicketAsync(ticketId, new ZendeskTicketUpdateBody(update), cancellationToken), "Zendesk update ticket", cancellationToken);
+            return update.AssigneeId;
+        }
+        catch (PermanentException ex) when (TicketPeople.RefusedPeople(ex) && (update.Comment?.AuthorId ?? update.AssigneeId ?? update.GroupId) is not null)
+        {
+            LogPeopleRefused(logger, what, ticketId, task.TaskSid, ex.Message);
+            var plain = update with { Comment = update.Comment is { } comment ? comment with { AuthorId = null } : null, AssigneeId = null, GroupId = null };
+            if (plain.Comment is not null || plain.AdditionalTags is { Count: > 0 })
+            {
+                await ApiCall.RequireAsync(() => zendesk.UpdateTicketAsync(ticketId, new ZendeskTicketUpdateBody(plain), cancellationToken), "Zendesk update ticket", cancellationToken);
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>After an update that owed <paramref name="owed"/> as assignee: it is set, or Zendesk refused it and it is not ours to set.</summary>
+    private static void Assigned(TaskLedger ledger, long? owed, long? set)
+    {
+        if (owed is null)
+        {
+            return;
+        }
+
+        ledger.PendingTags = null;
+        if (set is not null)
+        {
+            ledger.AssigneeId = set;
+        }
+        else
+        {
+            ledger.AssigneeKept = true;
+        }
     }
 
     private async Task<bool> AlreadyLoggedAsync(long ticketId, string taskSid, string stage, CancellationToken cancellationToken)
@@ -95,15 +155,19 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, FlexZendeskMetrics m
         return comments.Comments.Any(c => c.Body?.Contains(marker, StringComparison.Ordinal) == true);
     }
 
-    private static Task MarkDoneAsync(LedgerSession session, string stage, CancellationToken cancellationToken) =>
+    private static Task MarkDoneAsync(LedgerSession session, string stage, long? owedAssignee, long? setAssignee, CancellationToken cancellationToken) =>
         session.RecordAsync(l =>
         {
             l.MarkNoteDone(stage);
             l.PendingTags = null;
+            Assigned(l, owedAssignee, setAssignee);
         }, cancellationToken);
 
     [LoggerMessage(LogLevel.Information, "Logged the {Stage} note on ticket {TicketId} for task {TaskSid}")]
     private static partial void LogNote(ILogger logger, string stage, long ticketId, string taskSid);
+
+    [LoggerMessage(LogLevel.Warning, "Zendesk refused the agent or group on {What} of ticket {TicketId} (task {TaskSid}); sent under the API user, unassigned: {Reason}")]
+    private static partial void LogPeopleRefused(ILogger logger, string what, long ticketId, string taskSid, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Zendesk refused the {Stage} note on ticket {TicketId} for task {TaskSid}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string stage, long ticketId, string taskSid, string reason);

@@ -14,6 +14,9 @@ public sealed class NoteOptions
 
     public bool IncludeChatTranscript { get; set; } = true;
 
+    /// <summary>Each note's author is the task's agent (when known); a refused author falls back to the API user.</summary>
+    public bool AuthorIsAgent { get; set; } = true;
+
     public IReadOnlySet<string> StageSet => Stages.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(s => s.ToLowerInvariant()).ToHashSet();
 }

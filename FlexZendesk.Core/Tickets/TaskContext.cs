@@ -47,6 +47,41 @@ public sealed class TaskContext(FlexEventEnvelope envelope)
 
     public string? Worker => Field("WorkerName");
 
+    /// <summary>The worker of a <c>reservation.*</c> event; <c>task.*</c> events name none.</summary>
+    public string? WorkerSid => Field("WorkerSid");
+
+    /// <summary>A top-level worker attribute (<c>email</c>, <c>zendesk_user_id</c>) as text; null when absent or unreadable.</summary>
+    public string? WorkerAttribute(string name)
+    {
+        if (Field("WorkerAttributes") is not { } json)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out var value)
+                ? value.ValueKind switch
+                {
+                    JsonValueKind.String => value.GetString(),
+                    JsonValueKind.Number => value.GetRawText(),
+                    _ => null,
+                }
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>When the event happened by its own clock (<c>TimestampMs</c>, else <c>Timestamp</c>), else when it arrived.</summary>
+    public DateTimeOffset OccurredAt =>
+        long.TryParse(Field("TimestampMs"), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+        : long.TryParse(Field("Timestamp"), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? DateTimeOffset.FromUnixTimeSeconds(s)
+        : Envelope.ReceivedAt;
+
     public string? WorkflowSid => Field("WorkflowSid");
 
     public string? WorkspaceSid => Field("WorkspaceSid");

@@ -41,6 +41,15 @@ public static class TaskStages
         _ => [],
     };
 
+    /// <summary>
+    /// The note stage of a second worker accepting the task (a transfer): one note per worker that takes the task
+    /// over, naming both agents.
+    /// </summary>
+    public static string TransferTo(string workerSid) => $"{Transfer}_{workerSid}";
+
+    /// <summary>The stage a note key belongs to (<c>transfer_WK…</c> → <c>transfer</c>), for metrics and settings.</summary>
+    public static string Kind(string stage) => stage.StartsWith(Transfer + "_", StringComparison.Ordinal) ? Transfer : stage;
+
     /// <summary>Stages after which the task is over: writing its attributes is pointless.</summary>
     public static bool IsFinal(string stage) => stage is Completed or Canceled;
 }

@@ -16,22 +16,28 @@ namespace FlexZendesk.Core.Tickets;
 public sealed partial class TicketCreator(
     IZendeskApi zendesk,
     RequesterResolver requesters,
+    TicketPeople people,
     IOptions<TicketOptions> options,
     FlexZendeskMetrics metrics,
     ILogger<TicketCreator> logger)
 {
     /// <summary>The exact body to create the task's ticket with, <paramref name="note"/> in its first comment.</summary>
+    /// <param name="agent">The assignee and submitter (<see cref="TicketPeople.NewTicketAssignee"/>), also the comment's author when notes are the agent's.</param>
+    /// <param name="author">The first comment's author, or null for the API user.</param>
     /// <param name="trustCache">False after Zendesk refused a cached requester: search again.</param>
-    public async Task<string> BodyAsync(TaskContext task, string? note, bool trustCache, CancellationToken cancellationToken)
+    public async Task<string> BodyAsync(TaskContext task, string? note, long? agent, long? author, bool trustCache, CancellationToken cancellationToken)
     {
         var requester = await requesters.ResolveAsync(task, trustCache, cancellationToken);
         var description = Template.Render(options.Value.Description, task, singleLine: false);
         var body = new ZendeskNewTicketBody(new ZendeskNewTicket(
             Subject: Template.Render(options.Value.Subject, task, singleLine: true) is { Length: > 0 } subject ? subject : "Twilio Flex contact",
-            Comment: new ZendeskNewComment(note is null ? description : description + "\n\n" + note, Public: false),
+            Comment: new ZendeskNewComment(note is null ? description : description + "\n\n" + note, Public: false, author),
             RequesterId: requester,
             Tags: Tags(task),
-            ExternalId: task.TaskSid));
+            ExternalId: task.TaskSid,
+            AssigneeId: agent,
+            SubmitterId: agent,
+            GroupId: people.Group(task)));
         return JsonSerializer.Serialize(body, ZendeskJsonContext.Default.ZendeskNewTicketBody);
     }
 

@@ -21,12 +21,49 @@ public sealed class TicketOptions
 
     /// <summary>Tags on every ticket (comma or space separated), besides the task's zdCustomTags.</summary>
     public string DefaultTags { get; set; } = "twilio_flex";
+
+    /// <summary>A new ticket's assignee and submitter are the agent who took the contact; a reused one's only when it has none.</summary>
+    public bool AssignToAgent { get; set; } = true;
+
+    /// <summary>TaskRouter queue name → Zendesk group id, e.g. <c>Support=360001,Billing=360002</c>; empty: no group set.</summary>
+    public string GroupsByQueue { get; set; } = "";
+
+    /// <summary><see cref="GroupsByQueue"/> parsed; queue names compare case-insensitively.</summary>
+    public IReadOnlyDictionary<string, long> GroupMap => ParseGroups(GroupsByQueue).Map;
+
+    internal static (Dictionary<string, long> Map, string? Error) ParseGroups(string value)
+    {
+        var map = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in value.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.LastIndexOf('=');
+            if (equals <= 0 || !long.TryParse(pair[(equals + 1)..].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var group) || group <= 0)
+            {
+                return (map, $"Tickets:GroupsByQueue entry '{pair}' is not <queue name>=<group id>, e.g. Support=360001.");
+            }
+
+            map[pair[..equals].Trim()] = group;
+        }
+
+        return (map, null);
+    }
 }
 
 public sealed class TicketOptionsValidator : IValidateOptions<TicketOptions>
 {
-    public ValidateOptionsResult Validate(string? name, TicketOptions options) =>
-        options.CreateOn is "reservation.accepted" or "task.created"
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("Tickets:CreateOn must be reservation.accepted or task.created.");
+    public ValidateOptionsResult Validate(string? name, TicketOptions options)
+    {
+        var builder = new ValidateOptionsResultBuilder();
+        if (options.CreateOn is not ("reservation.accepted" or "task.created"))
+        {
+            builder.AddError("Tickets:CreateOn must be reservation.accepted or task.created.");
+        }
+
+        if (TicketOptions.ParseGroups(options.GroupsByQueue).Error is { } error)
+        {
+            builder.AddError(error);
+        }
+
+        return builder.Build();
+    }
 }

@@ -17,6 +17,8 @@ namespace FlexZendesk.Core.Tickets;
 public sealed partial class TicketResolver(
     IZendeskApi zendesk,
     TicketCreator creator,
+    TicketPeople people,
+    AgentResolver agents,
     IOptions<TicketOptions> options,
     FlexZendeskMetrics metrics,
     ILogger<TicketResolver> logger)
@@ -26,6 +28,7 @@ public sealed partial class TicketResolver(
     public async Task EnsureAsync(LedgerSession session, TaskContext task, string? stage, string? note, CancellationToken cancellationToken)
     {
         var trustCache = true;
+        var withPeople = true;
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var ledger = session.Ledger;
@@ -61,6 +64,14 @@ public sealed partial class TicketResolver(
                     await session.ReloadAsync(cancellationToken);
                     continue;
                 }
+                catch (PermanentException ex) when (withPeople && TicketPeople.RefusedPeople(ex))
+                {
+                    // The agent (or group) id is no longer one Zendesk takes: the ticket goes in without them, never lost.
+                    withPeople = false;
+                    await agents.RefusedAsync(task.TaskSid, session.Ledger.WorkerSid, ex.Message, cancellationToken);
+                    await session.ReloadAsync(cancellationToken);
+                    continue;
+                }
             }
 
             if (!session.IsMine(claim))
@@ -70,7 +81,7 @@ public sealed partial class TicketResolver(
                 continue;
             }
 
-            if (!await ResolveUnderClaimAsync(session, task, stage, note, trustCache, cancellationToken))
+            if (!await ResolveUnderClaimAsync(session, task, stage, note, trustCache, withPeople, cancellationToken))
             {
                 return;
             }
@@ -84,7 +95,7 @@ public sealed partial class TicketResolver(
     /// nothing to create (creation off; claim released). A failure releases the claim at once, so the next delivery
     /// resolves afresh instead of waiting out the claim timeout.
     /// </summary>
-    private async Task<bool> ResolveUnderClaimAsync(LedgerSession session, TaskContext task, string? stage, string? note, bool trustCache, CancellationToken cancellationToken)
+    private async Task<bool> ResolveUnderClaimAsync(LedgerSession session, TaskContext task, string? stage, string? note, bool trustCache, bool withPeople, CancellationToken cancellationToken)
     {
         try
         {
@@ -96,6 +107,7 @@ public sealed partial class TicketResolver(
                     l.TicketSource = "existing";
                     l.RequesterId = existing.RequesterId;
                     l.PendingTags = string.Join(',', creator.Tags(task).Except(existing.Tags ?? []));
+                    l.AssigneeKept = existing.AssigneeId is not null;
                     l.TicketClaim = null;
                 }, cancellationToken);
                 return true;
@@ -108,7 +120,8 @@ public sealed partial class TicketResolver(
                 return false;
             }
 
-            var body = await creator.BodyAsync(task, note, trustCache, cancellationToken);
+            var ledger = session.Ledger;
+            var body = await creator.BodyAsync(task, note, withPeople ? people.NewTicketAssignee(ledger) : null, withPeople ? people.Author(ledger) : null, trustCache, cancellationToken);
             await session.TryRecordAsync(l =>
             {
                 l.PendingTicketBody = body;
@@ -154,6 +167,7 @@ public sealed partial class TicketResolver(
             l.TicketId = ticket.Id;
             l.TicketSource = "created";
             l.RequesterId = ticket.RequesterId;
+            l.AssigneeId = ticket.AssigneeId;
             if (stage is not null)
             {
                 l.MarkNoteDone(stage);
@@ -165,7 +179,7 @@ public sealed partial class TicketResolver(
         }, cancellationToken);
         if (stage is not null)
         {
-            metrics.NoteLogged(stage);
+            metrics.NoteLogged(TaskStages.Kind(stage));
         }
     }
 

@@ -30,4 +30,12 @@ public interface IZendeskApi
 
     [Get("/api/v2/tickets/{id}/comments.json")]
     Task<IApiResponse<ZendeskComments>> CommentsAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Talk Partner Edition screen pop: opens the ticket in the agent's Zendesk browser tab. No body.</summary>
+    [Post("/api/v2/channels/voice/agents/{agentId}/tickets/{ticketId}/display.json")]
+    Task<IApiResponse> DisplayTicketAsync(long agentId, long ticketId, CancellationToken cancellationToken);
+
+    /// <summary>Talk Partner Edition screen pop: opens the user's profile in the agent's Zendesk browser tab. No body.</summary>
+    [Post("/api/v2/channels/voice/agents/{agentId}/users/{userId}/display.json")]
+    Task<IApiResponse> DisplayUserAsync(long agentId, long userId, CancellationToken cancellationToken);
 }

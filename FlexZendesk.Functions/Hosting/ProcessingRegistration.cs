@@ -38,6 +38,11 @@ public static class ProcessingRegistration
         services.AddSingleton<LedgerStore>();
         services.AddSingleton<RequesterCache>();
         services.AddSingleton<RequesterResolver>();
+        services.AddSingleton<AgentCache>();
+        services.AddSingleton<AgentResolver>();
+        services.AddSingleton<TicketPeople>();
+        services.AddSingleton<ScreenPopPause>();
+        services.AddSingleton<ScreenPop>();
         services.AddSingleton<NoteBuilder>();
         services.AddSingleton<TicketResolver>();
         services.AddSingleton<NoteLogger>();

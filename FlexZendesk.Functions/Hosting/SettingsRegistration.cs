@@ -33,7 +33,8 @@ public static class SettingsRegistration
         services.AddOptions<NoteOptions>().BindConfiguration(NoteOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<NoteOptions>, NoteOptionsValidator>();
 
-        services.AddOptions<FlexOptions>().BindConfiguration(FlexOptions.Section);
+        services.AddOptions<FlexOptions>().BindConfiguration(FlexOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FlexOptions>, FlexOptionsValidator>();
 
         services.AddOptions<ReconcileOptions>().BindConfiguration(ReconcileOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ReconcileOptions>, ReconcileOptionsValidator>();

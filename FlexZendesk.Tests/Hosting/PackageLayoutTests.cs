@@ -39,7 +39,7 @@ public sealed class PackageLayoutTests
             Assert.That(File.ReadAllText(Path.Combine(_package, "host.json")), Is.EqualTo(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json"))));
             using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(_package, "functions.metadata")));
             Assert.That(metadata.RootElement.EnumerateArray().Select(f => f.GetProperty("name").GetString()),
-                Is.EquivalentTo(new[] { "TaskRouterEvents", "StudioEvents", "StudioTicketLookup", "FlexTaskSelected", "Health", "ReplayPoison", "ProcessFlexEvent", "ReconcileEvents" }));
+                Is.EquivalentTo(new[] { "TaskRouterEvents", "StudioEvents", "StudioTicketLookup", "FlexTaskSelected", "Health", "ReplayPoison", "TaskStory", "ProcessFlexEvent", "ReconcileEvents" }));
             using var worker = JsonDocument.Parse(File.ReadAllText(Path.Combine(_package, "worker.config.json")));
             var path = worker.RootElement.GetProperty("description").GetProperty("defaultWorkerPath").GetString()!;
             Assert.That(File.Exists(Path.Combine(_package, path)), Is.True, $"{path} (worker.config.json defaultWorkerPath) is in the package");

@@ -54,6 +54,24 @@ internal sealed class FlexScenario : IAsyncDisposable
         Assert.That(status, Is.EqualTo(HttpStatusCode.NoContent));
     }
 
+    /// <summary>
+    /// A reservation event of a worker, as TaskRouter sends it: <c>WorkerSid</c>, <c>WorkerAttributes</c> (a JSON
+    /// string) and the event's own time, now (a screen pop is only worth it for a fresh event).
+    /// </summary>
+    public async Task SendForWorkerAsync(string eventType, string taskSid, string attributes, string workerSid, string workerName, object workerAttributes)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var fields = Fields(eventType, taskSid, attributes, eventSid: null, "voice")
+            .Where(f => f.Key is not ("Timestamp" or "TimestampMs" or "WorkerName"))
+            .Append(new("Timestamp", now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Append(new("TimestampMs", now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Append(new("WorkerSid", workerSid))
+            .Append(new("WorkerName", workerName))
+            .Append(new("WorkerAttributes", JsonSerializer.Serialize(workerAttributes)))
+            .ToList();
+        Assert.That(await DeliverAsync(fields), Is.EqualTo(HttpStatusCode.NoContent));
+    }
+
     /// <summary>Like <see cref="SendAsync"/> but returns the status (503 while storage is down) instead of asserting.</summary>
     public async Task<HttpStatusCode> TrySendAsync(string eventType, string taskSid, string attributes, string? eventSid = null, string channel = "voice") =>
         await DeliverAsync(Fields(eventType, taskSid, attributes, eventSid, channel));

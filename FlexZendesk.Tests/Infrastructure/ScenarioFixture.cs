@@ -5,8 +5,11 @@ public abstract class ScenarioFixture
 {
     private protected FlexScenario Scenario { get; private set; } = null!;
 
+    /// <summary>Settings of the fixture's app beyond the scenario's own.</summary>
+    private protected virtual IDictionary<string, string?>? Settings => null;
+
     [OneTimeSetUp]
-    public void StartScenario() => Scenario = new FlexScenario();
+    public void StartScenario() => Scenario = new FlexScenario(Settings);
 
     [OneTimeTearDown]
     public async Task StopScenario() => await Scenario.DisposeAsync();

@@ -13,13 +13,13 @@ namespace FlexZendesk.Tests.Studio;
 /// </summary>
 public sealed class StudioFlowTests
 {
-    private static readonly JsonElement Flow = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "studio", "voice-ivr-zendesk.json"))).RootElement;
+    private static readonly StudioFlowFile File = new("voice-ivr-zendesk.json");
 
-    private static Dictionary<string, JsonElement> States() =>
-        Flow.GetProperty("states").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!);
+    private static JsonElement Flow => File.Flow;
 
-    private static IEnumerable<string> Next(JsonElement state) =>
-        state.GetProperty("transitions").EnumerateArray().Where(t => t.TryGetProperty("next", out _)).Select(t => t.GetProperty("next").GetString()!);
+    private static Dictionary<string, JsonElement> States() => File.States();
+
+    private static IEnumerable<string> Next(JsonElement state) => StudioFlowFile.Next(state);
 
     [Test]
     public void EveryTransitionLeadsToAWidgetAndTheTicketNumberIsAskedBeforeTheMenu()

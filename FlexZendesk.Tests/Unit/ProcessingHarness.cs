@@ -86,5 +86,7 @@ internal sealed class ProcessingHarness : IAsyncDisposable
         Fields = fields ?? new() { ["TaskChannelUniqueName"] = "voice", ["WorkspaceSid"] = WorkspaceSid, ["TaskQueueName"] = "Everyone", ["WorkerName"] = "alice" },
     };
 
+    public static string TaskPath(string taskSid) => $"/v1/Workspaces/{WorkspaceSid}/Tasks/{taskSid}";
+
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 }

@@ -16,8 +16,6 @@ public sealed class ProcessorTests
     private const string CreateUser = "/api/v2/users/create_or_update.json";
     private const string Tickets = "/api/v2/tickets.json";
 
-    private static string TaskPath(string taskSid) => $"/v1/Workspaces/{ProcessingHarness.WorkspaceSid}/Tasks/{taskSid}";
-
     private static string NewTaskSid() => "WT" + Guid.NewGuid().ToString("N");
 
     /// <summary>A Zendesk that knows no user, creates user 501 and ticket 9001, takes notes; a task that takes the write-back.</summary>
@@ -28,16 +26,9 @@ public sealed class ProcessorTests
             .On(HttpMethod.Post, Tickets, HttpStatusCode.Created, """{"ticket":{"id":9001,"status":"new","requester_id":501}}""")
             .On(HttpMethod.Get, Tickets, HttpStatusCode.OK, """{"tickets":[]}""")
             .On(HttpMethod.Put, "/api/v2/tickets/9001.json", HttpStatusCode.OK, """{"ticket":{"id":9001,"status":"open"}}""")
-            .On(HttpMethod.Get, TaskPath(taskSid), _ => TaskAnswer(taskSid, attributes))
-            .On(HttpMethod.Post, TaskPath(taskSid), _ => TaskAnswer(taskSid, attributes));
+            .OnTask(taskSid, attributes);
     }
 
-    private static HttpResponseMessage TaskAnswer(string taskSid, string attributes)
-    {
-        var answer = StubHttp.Json(HttpStatusCode.OK, JsonSerializer.Serialize(new { sid = taskSid, attributes }));
-        answer.Headers.TryAddWithoutValidation("ETag", "1");
-        return answer;
-    }
 
     [Test]
     public async Task ANewCallersAcceptedAndCompletedCostFourZendeskCallsInStoryOrder()
@@ -57,7 +48,7 @@ public sealed class ProcessorTests
             {
                 "GET " + Users, "POST " + CreateUser, "POST " + Tickets, "PUT /api/v2/tickets/9001.json",
             }));
-            Assert.That(harness.Remote.To("/v1/"), Is.EqualTo(new[] { "GET " + TaskPath(taskSid), "POST " + TaskPath(taskSid) }), "one screen-pop write-back");
+            Assert.That(harness.Remote.To("/v1/"), Is.EqualTo(new[] { "GET " + ProcessingHarness.TaskPath(taskSid), "POST " + ProcessingHarness.TaskPath(taskSid) }), "one screen-pop write-back");
             Assert.That((accepted.Done, accepted.TicketId, completed.TicketId, again.Done), Is.EqualTo((true, 9001L, 9001L, false)));
         });
         var create = harness.Remote.Calls.Single(c => c.Path == Tickets);
@@ -286,7 +277,7 @@ public sealed class ProcessorTests
     {
         await using var harness = await ProcessingHarness.StartAsync(ledger: false);
 
-        var note = await harness.Get<Core.Tickets.NoteBuilder>().BuildAsync(new Core.Tickets.TaskContext(ProcessingHarness.Event("reservation.accepted", "WT1", attributes)), "accepted", CancellationToken.None);
+        var note = await harness.Get<Core.Tickets.NoteBuilder>().BuildAsync(new Core.Tickets.TaskContext(ProcessingHarness.Event("reservation.accepted", "WT1", attributes)), "accepted", null, CancellationToken.None);
 
         Assert.That(note, heading ? Does.Contain("Attributes:\n{\n  \"from\": \"+14155550123\",\n  \"team\": \"billing\"\n}") : Does.Not.Contain("Attributes:"));
     }

@@ -24,6 +24,19 @@ internal sealed class StubHttp : HttpMessageHandler
     public StubHttp On(HttpMethod method, string path, HttpStatusCode status, string json) =>
         On(method, path, _ => Json(status, json));
 
+    /// <summary>A TaskRouter task that answers its reads and its attribute writes with <paramref name="attributes"/> and ETag 1.</summary>
+    public StubHttp OnTask(string taskSid, string attributes)
+    {
+        HttpResponseMessage Answer(Call _)
+        {
+            var answer = Json(HttpStatusCode.OK, System.Text.Json.JsonSerializer.Serialize(new { sid = taskSid, attributes }));
+            answer.Headers.TryAddWithoutValidation("ETag", "1");
+            return answer;
+        }
+
+        return On(HttpMethod.Get, ProcessingHarness.TaskPath(taskSid), Answer).On(HttpMethod.Post, ProcessingHarness.TaskPath(taskSid), Answer);
+    }
+
     public static HttpResponseMessage Json(HttpStatusCode status, string json) =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 

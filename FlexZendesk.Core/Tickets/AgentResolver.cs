@@ -1,0 +1,76 @@
+using System.Globalization;
+using FlexZendesk.Core.Ledger;
+using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Text;
+using FlexZendesk.Core.Zendesk;
+using Microsoft.Extensions.Logging;
+
+namespace FlexZendesk.Core.Tickets;
+
+/// <summary>
+/// Maps the Flex worker of a <c>reservation.*</c> event to a Zendesk agent: the worker attribute
+/// <c>zendesk_user_id</c> when set (read from each event, never cached), else the worker's SSO <c>email</c> through the
+/// shared <see cref="AgentCache"/>, then a Zendesk user search that accepts only a user whose role is agent or admin (an
+/// end-user with the same address is never an agent). Unknown: the work goes on unassigned, and a Warning names the
+/// worker SID (the e-mail only at Debug).
+/// </summary>
+public sealed partial class AgentResolver(IZendeskApi zendesk, AgentCache cache, ILogger<AgentResolver> logger)
+{
+    public async Task<TaskAgent?> ResolveAsync(TaskContext task, CancellationToken cancellationToken)
+    {
+        if (task.WorkerSid is not { } workerSid)
+        {
+            return null;
+        }
+
+        if (long.TryParse(task.WorkerAttribute("zendesk_user_id")?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var configured) && configured > 0)
+        {
+            return new TaskAgent(workerSid, configured, task.Worker);
+        }
+
+        if (Contact.Email(task.WorkerAttribute("email")) is not { } email)
+        {
+            LogUnknown(logger, workerSid, "it has neither a zendesk_user_id nor an email attribute");
+            return new TaskAgent(workerSid, null, task.Worker);
+        }
+
+        var emailKey = Hashes.Sha256Hex(email, 32);
+        if (await cache.FindAsync(workerSid, emailKey, cancellationToken) is (true, var cached))
+        {
+            return new TaskAgent(workerSid, cached, task.Worker);
+        }
+
+        var found = await ApiCall.RequireAsync(() => zendesk.SearchUsersAsync($"email:{email}", cancellationToken), "Zendesk agent search", cancellationToken);
+        var agent = found.Users.FirstOrDefault(u => string.Equals(u.Email, email, StringComparison.OrdinalIgnoreCase) && u.Role is "agent" or "admin");
+        await cache.RememberAsync(workerSid, emailKey, agent?.Id, cancellationToken);
+        if (agent is null)
+        {
+            LogUnknown(logger, workerSid, "no Zendesk agent or admin has its e-mail");
+            LogUnknownEmail(logger, workerSid, email);
+        }
+
+        return new TaskAgent(workerSid, agent?.Id, task.Worker);
+    }
+
+    /// <summary>
+    /// Zendesk refused the agent (or group) on the task's new ticket, which is then created without them: a Warning, and
+    /// the worker's cached agent is dropped so its next lookup asks Zendesk again.
+    /// </summary>
+    public async Task RefusedAsync(string taskSid, string? workerSid, string reason, CancellationToken cancellationToken)
+    {
+        LogRefused(logger, taskSid, workerSid ?? "(none)", reason);
+        if (workerSid is not null)
+        {
+            await cache.ForgetAsync(workerSid, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Zendesk refused the agent or group of task {TaskSid} (worker {WorkerSid}) on its new ticket; creating it without them: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string taskSid, string workerSid, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Flex worker {WorkerSid} is not mapped to a Zendesk agent ({Why}); its tasks go on unassigned")]
+    private static partial void LogUnknown(ILogger logger, string workerSid, string why);
+
+    [LoggerMessage(LogLevel.Debug, "Flex worker {WorkerSid}: no Zendesk agent or admin has the e-mail {Email}")]
+    private static partial void LogUnknownEmail(ILogger logger, string workerSid, string email);
+}
