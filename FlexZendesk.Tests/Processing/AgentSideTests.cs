@@ -108,6 +108,27 @@ public sealed class AgentSideTests : ScenarioFixture
     }
 
     [Test]
+    public async Task AWorkerWhoseEmailIsAnEndUsersGoesOnUnassignedAndTheWarningNamesOnlyItsSid()
+    {
+        using var logs = new CapturingLoggerProvider();
+        await using var scenario = new FlexScenario(logs: logs);
+        var email = $"carol-{Guid.NewGuid():N}@example.test";
+        await Remote.PostControlAsync("/_sandbox/users", new { name = "Carol", email, role = "end-user" });
+        var worker = NewWorkerSid();
+
+        var taskSid = await LifecycleAsync(scenario, worker, email);
+
+        var ticket = await TicketForAsync(taskSid);
+        var above = logs.Lines.Where(l => !l.StartsWith("Debug", StringComparison.Ordinal) && !l.StartsWith("Trace", StringComparison.Ordinal)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That((Long(ticket, "assignee_id"), NotesFor(ticket, taskSid, "accepted") + NotesFor(ticket, taskSid, "completed")), Is.EqualTo(((long?)null, 2)), "unassigned, and the work goes on");
+            Assert.That(above.Where(l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains(worker, StringComparison.Ordinal) && l.Contains("not mapped to a Zendesk agent", StringComparison.Ordinal)), Is.Not.Empty);
+            Assert.That(above.Where(l => l.Contains(email, StringComparison.OrdinalIgnoreCase)), Is.Empty, "the e-mail only at Debug");
+        });
+    }
+
+    [Test]
     public async Task TheOpsEndpointTellsWhatTheAppDidForATaskFromItsLedger()
     {
         var email = $"alice-{Guid.NewGuid():N}@example.test";
