@@ -21,11 +21,15 @@ internal static class Demo
         sandbox.DefaultRequestHeaders.Add("X-Sandbox-Key", Environment.GetEnvironmentVariable("Sandbox__ControlKey") ?? "sandbox-control-key");
 
         var taskSid = "WT" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        const string attributes = """{"from":"+14155550100","channelType":"voice","zd_ticket_id":"","zdCustomTags":"[vip billing ]","conversations":{"segment_link":"https://recordings.example.test/demo"}}""";
+        var callSid = "CA" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var attributes = $$"""{"from":"+14155550100","to":"+18005550199","channelType":"voice","call_sid":"{{callSid}}","zd_ticket_id":"","zdCustomTags":"[vip billing ]"}""";
         var workspace = settings.WorkspaceSid ?? SampleCallback.DefaultWorkspaceSid;
         (await sandbox.PostAsJsonAsync("/_sandbox/tasks", new { sid = taskSid, workspace_sid = workspace, attributes })).EnsureSuccessStatusCode();
         // The agent who takes the call: a Zendesk agent with the worker's SSO e-mail, with Zendesk open in a browser tab.
         (await sandbox.PostAsJsonAsync("/_sandbox/users", new { name = "Alice", email = SampleCallback.WorkerEmail, role = "agent", online = true })).EnsureSuccessStatusCode();
+        // The caller's call in Twilio, recorded: at completion it becomes a voice comment the agent plays in the ticket.
+        (await sandbox.PostAsJsonAsync($"/_sandbox/calls/{callSid}", new { from = "+14155550100", to = "+18005550199", duration = 95, started_seconds_ago = 120 })).EnsureSuccessStatusCode();
+        (await sandbox.PostAsJsonAsync($"/_sandbox/calls/{callSid}/recordings", new { duration = 80, transcription = "Hi, I was billed twice this month." })).EnsureSuccessStatusCode();
 
         Console.WriteLine($"Demo: inbound call, task {taskSid}, caller +14155550100, zd_ticket_id \"\", zdCustomTags \"[vip billing ]\"");
         foreach (var eventType in new[] { "task.created", "reservation.accepted", "task.completed" })
@@ -44,8 +48,9 @@ internal static class Demo
             var state = await sandbox.GetFromJsonAsync<JsonNode>("/_sandbox/state");
             var ticket = state?["tickets"]?.AsArray().FirstOrDefault(t => (string?)t?["external_id"] == taskSid);
             var notes = ticket?["comments"]?.AsArray().Count(c => ((string?)c?["body"])?.Contains($"[FlexZendesk {taskSid} ", StringComparison.Ordinal) == true) ?? 0;
+            var voice = ticket?["comments"]?.AsArray().Any(c => (string?)c?["type"] == "VoiceComment") == true;
             var task = state?["tasks"]?.AsArray().FirstOrDefault(t => (string?)t?["sid"] == taskSid);
-            if (ticket is not null && notes >= 2 && ((string?)task?["attributes"])?.Contains("zd_ticket_id\":\"" + ticket["id"], StringComparison.Ordinal) == true)
+            if (ticket is not null && notes >= 2 && voice && ((string?)task?["attributes"])?.Contains("zd_ticket_id\":\"" + ticket["id"], StringComparison.Ordinal) == true)
             {
                 Print(ticket, task!, state!);
                 return 0;
@@ -76,7 +81,13 @@ internal static class Demo
         foreach (var comment in ticket["comments"]!.AsArray())
         {
             var author = state["users"]!.AsArray().FirstOrDefault(u => (long?)u?["id"] == (long?)comment?["author_id"]);
-            Console.WriteLine($"  --- {((bool?)comment?["public"] == true ? "public comment" : "internal note")} by {author?["name"] ?? "the API user"} ---");
+            var kind = (string?)comment?["type"] == "VoiceComment" ? "voice comment" : (bool?)comment?["public"] == true ? "public comment" : "internal note";
+            Console.WriteLine($"  --- {kind} by {author?["name"] ?? "the API user"} ---");
+            if (comment?["data"]?["recording_url"] is { } recording)
+            {
+                Console.WriteLine($"  ▶ plays {recording}");
+            }
+
             foreach (var line in Compact((string?)comment?["body"] ?? ""))
             {
                 Console.WriteLine("  " + line);

@@ -12,13 +12,15 @@ public static class ControlApi
     public sealed record SeedUser(string Name, string? Email, string? Phone, string? ExternalId, string? Role = null, bool Online = false);
     public sealed record SeedGroup(string Name);
     public sealed record AgentPresence(bool Online);
-    public sealed record Account(bool? TalkPartnerEdition);
+    /// <param name="TalkAppId">Registers one more Zendesk app id that call records may name.</param>
+    public sealed record Account(bool? TalkPartnerEdition, long? TalkAppId = null);
     public sealed record SeedTicket(string Subject, long? RequesterId, string Status = "open", List<string>? Tags = null, long? AssigneeId = null);
     public sealed record SeedTask(string Sid, string WorkspaceSid, string Attributes, string AssignmentStatus = "assigned");
 
     public sealed record ConcurrentWrite(string Key, string Value);
     public sealed record SeedMessage(string Author, string Body);
-    public sealed record SeedRecording(string? Sid, int Duration = 30);
+    public sealed record SeedRecording(string? Sid, int Duration = 30, string? Transcription = null);
+    public sealed record SeedCall(string From, string To, string Direction = "inbound", int? Duration = null, int StartedSecondsAgo = 60);
     public sealed record Limits(int? RequestsPerMinute, int? TicketUpdatesPerMinute);
 
     public static void MapControl(this IEndpointRouteBuilder app)
@@ -69,6 +71,11 @@ public static class ControlApi
             lock (s.Gate)
             {
                 s.TalkPartnerEdition = account.TalkPartnerEdition ?? s.TalkPartnerEdition;
+                if (account.TalkAppId is { } app)
+                {
+                    s.TalkApps.Add(app);
+                }
+
                 return Results.NoContent();
             }
         });
@@ -120,9 +127,17 @@ public static class ControlApi
             lock (s.Gate)
             {
                 var list = s.Recordings.TryGetValue(sid, out var existing) ? existing : s.Recordings[sid] = [];
-                var recording = new TwRecording(seed.Sid ?? SandboxState.NewSid("RE"), sid, seed.Duration, s.Now);
+                var recording = new TwRecording(seed.Sid ?? SandboxState.NewSid("RE"), sid, seed.Duration, s.Now, seed.Transcription);
                 list.Add(recording);
                 return Results.Json(new { sid = recording.Sid }, Json);
+            }
+        });
+        control.MapPost("/calls/{sid}", (string sid, SeedCall seed, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                s.TwilioCalls[sid] = new TwCall(sid, seed.From, seed.To, seed.Direction, s.Now.AddSeconds(-seed.StartedSecondsAgo), seed.Duration);
+                return Results.NoContent();
             }
         });
         control.MapPost("/faults", (FaultRule rule, SandboxState s) =>
@@ -171,6 +186,7 @@ public static class ControlApi
                 pops = s.Pops.ToList(),
                 groups = s.Groups.Select(g => new { id = g.Key, name = g.Value }).ToList(),
                 talk_partner_edition = s.TalkPartnerEdition,
+                calls = s.Calls.Values.Select(c => c.DeepClone()).ToList(),
             }, Json);
         }
     }

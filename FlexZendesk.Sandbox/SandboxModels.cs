@@ -60,7 +60,11 @@ public sealed class TwTask
 
 public sealed record TwMessage(string Sid, string ConversationSid, string Author, string Body, int Index, DateTimeOffset DateCreated);
 
-public sealed record TwRecording(string Sid, string CallSid, int Duration, DateTimeOffset DateCreated);
+/// <param name="Transcription">The text of a completed transcription of the recording, if Twilio made one.</param>
+public sealed record TwRecording(string Sid, string CallSid, int Duration, DateTimeOffset DateCreated, string? Transcription = null);
+
+/// <summary>A Twilio call: its lines, direction and times (ended once <see cref="Duration"/> is known).</summary>
+public sealed record TwCall(string Sid, string From, string To, string Direction, DateTimeOffset StartTime, int? Duration);
 
 /// <summary>One screen pop the display API delivered to an agent's browser: <see cref="Kind"/> <c>ticket</c> or <c>user</c>.</summary>
 public sealed record ZdPop(long AgentId, string Kind, long Id, DateTimeOffset At);

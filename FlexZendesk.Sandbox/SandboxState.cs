@@ -30,6 +30,18 @@ public sealed class SandboxState(TimeProvider clock)
     /// <summary>The account has Talk Partner Edition: off, its endpoints answer 403 as a plan's missing feature does.</summary>
     public bool TalkPartnerEdition { get; set; } = true;
 
+    /// <summary>Zendesk apps registered in the account: a call record's <c>app_id</c> must name one.</summary>
+    public HashSet<long> TalkApps { get; } = [DefaultTalkAppId];
+
+    /// <summary>The app id registered in every fresh sandbox (the demo and benchmarks set <c>Zendesk:TalkAppId</c> to it).</summary>
+    public const long DefaultTalkAppId = 7001;
+
+    /// <summary>Talk Partner Edition call records by id, as stored (snake_case fields).</summary>
+    public Dictionary<long, System.Text.Json.Nodes.JsonObject> Calls { get; } = [];
+
+    /// <summary>Twilio calls by SID, for <c>GET /2010-04-01/Accounts/{AC}/Calls/{CA}</c>.</summary>
+    public Dictionary<string, TwCall> TwilioCalls { get; } = new(StringComparer.Ordinal);
+
     /// <summary>A user who may be assigned, submit for others or author private comments: role agent or admin.</summary>
     public bool IsAgent(long? id) => id is { } user && Users.TryGetValue(user, out var u) && u.Role is "agent" or "admin";
 
@@ -67,6 +79,10 @@ public sealed class SandboxState(TimeProvider clock)
             OnlineAgents.Clear();
             Pops.Clear();
             TalkPartnerEdition = true;
+            TalkApps.Clear();
+            TalkApps.Add(DefaultTalkAppId);
+            Calls.Clear();
+            TwilioCalls.Clear();
         }
     }
 

@@ -35,6 +35,7 @@ public static class TwilioApi
             }
         });
         app.MapPost("/v1/Workspaces/{workspace}/Tasks/{sid}", UpdateTask);
+        MapCalls(app);
         // Workspace update: the settable fields FlexZendesk's setup uses (Twilio's names, form-encoded), echoed back.
         app.MapPost("/v1/Workspaces/{workspace}", async (string workspace, HttpContext http, SandboxState s) =>
         {
@@ -86,29 +87,78 @@ public static class TwilioApi
             lock (s.Gate)
             {
                 var recordings = s.Recordings.GetValueOrDefault(call) ?? [];
+                return Page("recordings", recordings.Select(r => new
+                {
+                    sid = r.Sid,
+                    account_sid = account,
+                    call_sid = r.CallSid,
+                    duration = r.Duration.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    status = "completed",
+                    uri = $"/2010-04-01/Accounts/{account}/Recordings/{r.Sid}.json",
+                    media_url = $"https://api.twilio.com/2010-04-01/Accounts/{account}/Recordings/{r.Sid}",
+                    date_created = r.DateCreated.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
+                    start_time = r.DateCreated.AddSeconds(-r.Duration).ToString("r", System.Globalization.CultureInfo.InvariantCulture),
+                }), $"/2010-04-01/Accounts/{account}/Calls/{call}/Recordings.json");
+            }
+        });
+    }
+
+    /// <summary>A 2010-04-01 API list answer: the items under <paramref name="key"/> and the paging fields, at the top level (one page).</summary>
+    private static IResult Page<T>(string key, IEnumerable<T> items, string uri)
+    {
+        var list = items.ToList();
+        var first = uri + "?PageSize=50&Page=0";
+        return Results.Json(new Dictionary<string, object?>
+        {
+            [key] = list,
+            ["first_page_uri"] = first,
+            ["end"] = Math.Max(0, list.Count - 1),
+            ["previous_page_uri"] = null,
+            ["uri"] = first,
+            ["page_size"] = 50,
+            ["start"] = 0,
+            ["next_page_uri"] = null,
+            ["page"] = 0,
+        }, Json);
+    }
+
+    /// <summary>A call (<c>GET …/Calls/{CA}</c>) and a recording's transcriptions (<c>GET …/Recordings/{RE}/Transcriptions</c>).</summary>
+    private static void MapCalls(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/2010-04-01/Accounts/{account}/Calls/{call}", (string account, string call, HttpContext http, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                if (!s.TwilioCalls.TryGetValue(call, out var c))
+                {
+                    return NotFound(http);
+                }
+
+                var r = System.Globalization.CultureInfo.InvariantCulture;
                 return Results.Json(new
                 {
-                    recordings = recordings.Select(r => new
-                    {
-                        sid = r.Sid,
-                        account_sid = account,
-                        call_sid = r.CallSid,
-                        duration = r.Duration.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        status = "completed",
-                        uri = $"/2010-04-01/Accounts/{account}/Recordings/{r.Sid}.json",
-                        media_url = $"https://api.twilio.com/2010-04-01/Accounts/{account}/Recordings/{r.Sid}",
-                        date_created = r.DateCreated.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
-                    }),
-                    // The 2010-04-01 API's paging fields, at the top level.
-                    first_page_uri = $"/2010-04-01/Accounts/{account}/Calls/{call}/Recordings.json?PageSize=50&Page=0",
-                    end = Math.Max(0, recordings.Count - 1),
-                    previous_page_uri = (string?)null,
-                    uri = $"/2010-04-01/Accounts/{account}/Calls/{call}/Recordings.json?PageSize=50&Page=0",
-                    page_size = 50,
-                    start = 0,
-                    next_page_uri = (string?)null,
-                    page = 0,
+                    sid = c.Sid,
+                    account_sid = account,
+                    from = c.From,
+                    to = c.To,
+                    direction = c.Direction,
+                    status = c.Duration is null ? "in-progress" : "completed",
+                    start_time = c.StartTime.ToString("r", r),
+                    end_time = c.Duration is { } d ? c.StartTime.AddSeconds(d).ToString("r", r) : null,
+                    duration = c.Duration?.ToString(r),
+                    uri = $"/2010-04-01/Accounts/{account}/Calls/{c.Sid}.json",
                 }, Json);
+            }
+        });
+        app.MapGet("/2010-04-01/Accounts/{account}/Recordings/{recording}/Transcriptions", (string account, string recording, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                var found = s.Recordings.Values.SelectMany(l => l).FirstOrDefault(r => r.Sid == recording);
+                var list = found?.Transcription is { } text
+                    ? new[] { new { sid = "TR" + recording[2..], account_sid = account, recording_sid = recording, status = "completed", transcription_text = text, type = "fast" } }
+                    : [];
+                return Page("transcriptions", list, $"/2010-04-01/Accounts/{account}/Recordings/{recording}/Transcriptions.json");
             }
         });
     }

@@ -46,13 +46,17 @@ public static class ZendeskAgentApi
         return null;
     }
 
+    /// <summary>What an account without Talk Partner Edition gets from its endpoints (the sandbox's choice: Zendesk's answer for a plan's missing feature).</summary>
+    internal static IResult Forbidden() =>
+        Results.Json(new { error = "Forbidden", description = "You do not have access to this page. Please contact the account owner of this help desk for further help." }, ZendeskApi.Json, statusCode: 403);
+
     private static IResult Display(SandboxState state, long agentId, string kind, long id, Func<SandboxState, bool> exists)
     {
         lock (state.Gate)
         {
             if (!state.TalkPartnerEdition)
             {
-                return Results.Json(new { error = "Forbidden", description = "You do not have access to this page. Please contact the account owner of this help desk for further help." }, ZendeskApi.Json, statusCode: 403);
+                return Forbidden();
             }
 
             if (!exists(state) || !state.IsAgent(agentId) || !state.OnlineAgents.Contains(agentId))

@@ -25,6 +25,7 @@ public static class ZendeskApi
         api.MapGet("/tickets/{id:long}/comments", (long id, SandboxState s) => Locked(s, () =>
             s.Tickets.TryGetValue(id, out var ticket) ? Ok(new { comments = ticket.Comments, count = ticket.Comments.Count }) : NotFound()));
         app.MapZendeskAgents();
+        app.MapZendeskCalls();
         api.MapPut("/tickets/{id:long}/tags", (long id, HttpContext http, SandboxState s) => ChangeTags(id, http, s, replace: false));
         api.MapPost("/tickets/{id:long}/tags", (long id, HttpContext http, SandboxState s) => ChangeTags(id, http, s, replace: true));
     }
@@ -178,6 +179,11 @@ public static class ZendeskApi
             if (input is not null && ZendeskAgentApi.InvalidPeople(input, state, ticket.RequesterId) is { } invalidPeople)
             {
                 return invalidPeople;
+            }
+
+            if (input is not null && ZendeskCallsApi.AddVoiceComment(input, ticket, state) is { } invalidVoice)
+            {
+                return invalidVoice;
             }
 
             if (input?["comment"] is JsonObject comment && comment["body"]?.GetValue<string>() is { Length: > 0 } body)

@@ -52,6 +52,19 @@ public sealed class TaskLedger
     /// <summary>When that worker's reservation event happened (Unix ms): an older event of another worker does not replace it.</summary>
     public long? AgentSince { get => Entity.GetInt64(nameof(AgentSince)); set => Entity[nameof(AgentSince)] = value; }
 
+    /// <summary>When the task was first accepted (Unix ms, the earliest acceptance seen): the end of the caller's wait.</summary>
+    public long? AcceptedAt { get => Entity.GetInt64(nameof(AcceptedAt)); set => Entity[nameof(AcceptedAt)] = value; }
+
+    /// <summary>
+    /// The Talk Partner Edition call record: a claim while it is being created, then <c>done</c>, <c>failed: …</c>
+    /// (refused for good), <c>unknown: …</c> (a create whose answer was lost, with no ticket to look for it on) or
+    /// <c>skipped: …</c>.
+    /// </summary>
+    public string? CallRecord { get => Entity.GetString(nameof(CallRecord)); set => Entity[nameof(CallRecord)] = value; }
+
+    /// <summary>The call record's Zendesk id.</summary>
+    public long? CallRecordId { get => Entity.GetInt64(nameof(CallRecordId)); set => Entity[nameof(CallRecordId)] = value; }
+
     /// <summary>Every worker that accepted the task, in the order processed: one line each, <c>WK…\tagent id\tname</c>.</summary>
     public string? Agents { get => Entity.GetString(nameof(Agents)); set => Entity[nameof(Agents)] = value; }
 
@@ -76,6 +89,11 @@ public sealed class TaskLedger
         {
             var name = (agent.Name ?? "").Replace('\t', ' ').Replace('\n', ' ');
             Agents = (Agents is { Length: > 0 } history ? history + "\n" : "") + $"{agent.WorkerSid}\t{agent.AgentId}\t{name}";
+        }
+
+        if (!(AcceptedAt <= since))
+        {
+            AcceptedAt = since;
         }
 
         if (WorkerSid != agent.WorkerSid && !(AgentSince > since))
@@ -110,8 +128,12 @@ public sealed class TaskLedger
 
     public bool IsNoteFailed(string stage) => Entity.GetString(NotePrefix + stage) == "failed";
 
-    /// <summary>Done or refused for good: nothing more to try for this stage's note.</summary>
-    public bool IsNoteSettled(string stage) => IsNoteDone(stage) || IsNoteFailed(stage);
+    /// <summary>Nothing to write for this stage after all (a call without a recording gets no voice comment).</summary>
+    public void MarkNoteSkipped(string stage, string why) => Entity[NotePrefix + stage] = "skipped: " + why;
+
+    /// <summary>Done, refused for good or not needed: nothing more to try for this stage's note.</summary>
+    public bool IsNoteSettled(string stage) =>
+        IsNoteDone(stage) || IsNoteFailed(stage) || Entity.GetString(NotePrefix + stage)?.StartsWith("skipped: ", StringComparison.Ordinal) == true;
 
     public void ClaimNote(string stage, Claim claim) => Entity[NotePrefix + stage] = claim.ToString();
 

@@ -9,8 +9,8 @@ namespace FlexZendesk.Core.Processing;
 /// Turns one queued event into its Zendesk effects, exactly once per task whatever the duplication, concurrency or
 /// order of deliveries. Read top to bottom it is the event's story: what the event asks for; the task's ledger, loaded
 /// once; the agent who accepted it; the note's Twilio reads, before any Zendesk write; then the steps — the ticket
-/// (reused or created), the screen pop on the agent's Zendesk screen, the stage's internal note, the write-back of
-/// the ticket number to the task — each recorded in the ledger before the next.
+/// (reused or created), the screen pop on the agent's Zendesk screen, the stage's internal note, the call (voice
+/// comment or call record), the write-back of the ticket number to the task — each recorded in the ledger before the next.
 /// </summary>
 public sealed class FlexEventProcessor(
     LedgerStore ledgers,
@@ -19,6 +19,7 @@ public sealed class FlexEventProcessor(
     TicketResolver tickets,
     ScreenPop screenPop,
     NoteLogger notes,
+    CallLog calls,
     TaskWriteBack writeBack,
     IOptions<TicketOptions> ticketOptions,
     IOptions<NoteOptions> noteOptions,
@@ -38,7 +39,15 @@ public sealed class FlexEventProcessor(
         var ledger = session.Ledger;
         var noteOwed = stage is not null && !ledger.IsNoteSettled(stage);
         var popOwed = work.PopStage is { } popStage && screenPop.Owed(ledger, task, popStage);
-        if (!noteOwed && !WriteBackOwed(ledger, work) && !popOwed && (ledger.TicketId is null ? stage is not null || work.AgentOnly : !notes.OwesUpdate(ledger)))
+        var call = work.Call is { } step && CallLog.Owed(ledger, step) ? step : (CallStep?)null;
+        if (call == CallStep.Abandoned && ledger.TicketId is null && !noteOwed)
+        {
+            // A caller who hung up in the queue: a call record of its own, no ticket made for it.
+            await calls.RunAsync(session, task, CallStep.Abandoned, await calls.ReadAsync(task, CallStep.Abandoned, cancellationToken), cancellationToken);
+            return new ProcessingOutcome(true, $"{envelope.EventType}: abandoned call record {session.Ledger.CallRecord}", null);
+        }
+
+        if (!noteOwed && !WriteBackOwed(ledger, work) && !popOwed && call is null && (ledger.TicketId is null ? stage is not null || work.AgentOnly : !notes.OwesUpdate(ledger)))
         {
             return ProcessingOutcome.Skipped(stage is null ? $"nothing more to do at {envelope.EventType}" : $"the {stage} note is already logged") with { TicketId = ledger.TicketId };
         }
@@ -48,8 +57,9 @@ public sealed class FlexEventProcessor(
             return ProcessingOutcome.Skipped("no ticket: the task names none and Tickets:CreateTickets is off");
         }
 
-        // Twilio reads (recordings, transcript) happen here, so a Twilio failure costs no Zendesk write.
-        var note = noteOwed ? work.Note ?? await noteBuilder.BuildAsync(task, stage!, TransferHeading(ledger, stage!), cancellationToken) : null;
+        // Twilio reads (the call, recordings, transcript) happen here, so a Twilio failure costs no Zendesk write.
+        var facts = call is { } asked ? await calls.ReadAsync(task, asked, cancellationToken) : null;
+        var note = noteOwed ? work.Note ?? await noteBuilder.BuildAsync(task, stage!, TransferHeading(ledger, stage!), facts?.Recordings, cancellationToken) : null;
 
         await tickets.EnsureAsync(session, task, stage, note, cancellationToken);
         if (session.Ledger.TicketId is null)
@@ -71,6 +81,11 @@ public sealed class FlexEventProcessor(
         {
             // Tags owed to a reused ticket, or its assignee, normally ride on the next note; with no note here, send them alone.
             await notes.UpdateOwedAsync(session, task, cancellationToken);
+        }
+
+        if (call is { } callStep)
+        {
+            await calls.RunAsync(session, task, callStep, facts!, cancellationToken);
         }
 
         if (WriteBackOwed(session.Ledger, work))
@@ -132,7 +147,7 @@ public sealed class FlexEventProcessor(
 
         var stageOwed = work.Stage is not null ? !ledger.IsNoteSettled(work.Stage) : ledger.TicketId is null;
         var ticketPossible = ledger.TicketId is not null || work.Task.RequestedTicketId is not null || ticketOptions.Value.CreateTickets;
-        return ticketPossible && (stageOwed || WriteBackOwed(ledger, work));
+        return (ticketPossible && (stageOwed || WriteBackOwed(ledger, work))) || (work.Call is { } step && CallLog.Owed(ledger, step));
     }
 
     /// <summary>What the event asks for, or why it asks for nothing.</summary>
@@ -164,9 +179,10 @@ public sealed class FlexEventProcessor(
         var noteWanted = stage is not null && noteOptions.Value.StageSet.Contains(stage);
         // An accepted reservation always has the agent's work to do (the assignee, the screen pop), ticket or not yet.
         var popStage = stage == TaskStages.Accepted && task.WorkerSid is not null ? stage : null;
-        return noteWanted || envelope.EventType == ticketOptions.Value.CreateOn || popStage is not null
+        var call = calls.Asked(task);
+        return noteWanted || envelope.EventType == ticketOptions.Value.CreateOn || popStage is not null || call is not null
             ? (new TaskWork(task, noteWanted ? stage : null, Note: null, WriteBack: stage is null || !TaskStages.IsFinal(stage), popStage,
-                AgentOnly: !noteWanted && envelope.EventType != ticketOptions.Value.CreateOn), null)
+                AgentOnly: !noteWanted && envelope.EventType != ticketOptions.Value.CreateOn, call), null)
             : (null, $"nothing to do at {envelope.EventType}");
     }
 
@@ -189,6 +205,7 @@ public sealed class FlexEventProcessor(
     /// <param name="Note">The note when the event carries it (a Studio request); otherwise built from the task.</param>
     /// <param name="WriteBack">Whether the task is a live TaskRouter task whose attributes can take the screen pop.</param>
     /// <param name="PopStage">The stage whose screen pop the event asks for (an accepted reservation).</param>
-    /// <param name="AgentOnly">The event asks only for the agent's work: it makes no ticket of its own.</param>
-    private sealed record TaskWork(TaskContext Task, string? Stage, string? Note, bool WriteBack, string? PopStage = null, bool AgentOnly = false);
+    /// <param name="AgentOnly">The event asks only for the agent's (or the call's) work: it makes no ticket of its own.</param>
+    /// <param name="Call">What a voice task's end asks: a voice comment, a call record, an abandoned call's record.</param>
+    private sealed record TaskWork(TaskContext Task, string? Stage, string? Note, bool WriteBack, string? PopStage = null, bool AgentOnly = false, CallStep? Call = null);
 }

@@ -17,7 +17,8 @@ public sealed class NoteBuilder(TwilioRest twilio, IOptions<NoteOptions> notes)
     public static string Marker(string taskSid, string stage) => $"[FlexZendesk {taskSid} {stage}]";
 
     /// <param name="heading">The first line, when not "Twilio Flex task {stage}" (a transfer names both agents).</param>
-    public async Task<string> BuildAsync(TaskContext task, string stage, string? heading, CancellationToken cancellationToken)
+    /// <param name="recordings">The call's recordings when already read (for the voice comment); else read here when the stage wants them.</param>
+    public async Task<string> BuildAsync(TaskContext task, string stage, string? heading, IReadOnlyList<CallRecording>? recordings, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         text.Append(heading ?? $"Twilio Flex task {stage}").Append('\n');
@@ -31,7 +32,7 @@ public sealed class NoteBuilder(TwilioRest twilio, IOptions<NoteOptions> notes)
 
         if (notes.Value.IncludeRecording)
         {
-            foreach (var link in await RecordingLinksAsync(task, stage, cancellationToken))
+            foreach (var link in await RecordingLinksAsync(task, stage, recordings, cancellationToken))
             {
                 Line(text, "Recording", link);
             }
@@ -54,7 +55,7 @@ public sealed class NoteBuilder(TwilioRest twilio, IOptions<NoteOptions> notes)
         return Template.Clean(text.ToString(), singleLine: false);
     }
 
-    private async Task<IReadOnlyList<string>> RecordingLinksAsync(TaskContext task, string stage, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> RecordingLinksAsync(TaskContext task, string stage, IReadOnlyList<CallRecording>? recordings, CancellationToken cancellationToken)
     {
         if (task.Attribute("conversations.segment_link") is { } segment)
         {
@@ -67,7 +68,7 @@ public sealed class NoteBuilder(TwilioRest twilio, IOptions<NoteOptions> notes)
             return [];
         }
 
-        return await twilio.RecordingLinksAsync(call, cancellationToken);
+        return recordings is not null ? [.. recordings.Select(r => r.Link)] : await twilio.RecordingLinksAsync(call, cancellationToken);
     }
 
     private async Task AppendTranscriptAsync(StringBuilder text, string conversation, CancellationToken cancellationToken)

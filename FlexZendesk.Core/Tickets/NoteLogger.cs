@@ -14,7 +14,25 @@ namespace FlexZendesk.Core.Tickets;
 public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people, FlexZendeskMetrics metrics, ILogger<NoteLogger> logger)
 {
     /// <param name="text">The note, built before any Zendesk write (it may need Twilio reads).</param>
-    public async Task LogAsync(LedgerSession session, TaskContext task, string stage, string text, CancellationToken cancellationToken)
+    public Task LogAsync(LedgerSession session, TaskContext task, string stage, string text, CancellationToken cancellationToken)
+    {
+        var marker = NoteBuilder.Marker(task.TaskSid, stage);
+        return WriteOnceAsync(session, task, stage, new ZendeskNewComment(text, Public: false), null, c => c.Body?.Contains(marker, StringComparison.Ordinal) == true, cancellationToken);
+    }
+
+    /// <summary>
+    /// The call's recording as a voice comment, once per task (ledger stage <see cref="VoiceStage"/>): its own update,
+    /// since Zendesk documents a voice comment as an alternative to the written one. Recognised after a crash by its
+    /// recording URL among the ticket's voice comments.
+    /// </summary>
+    public Task LogVoiceAsync(LedgerSession session, TaskContext task, ZendeskVoiceComment voice, CancellationToken cancellationToken) =>
+        WriteOnceAsync(session, task, VoiceStage, null, voice, c => c.Type == "VoiceComment" && c.Data?.GetValueOrDefault("recording_url").ToString() == voice.RecordingUrl, cancellationToken);
+
+    /// <summary>The ledger stage of the call's voice comment.</summary>
+    public const string VoiceStage = "voice_comment";
+
+    /// <summary>One update carrying <paramref name="comment"/> or <paramref name="voice"/>, written at most once per stage; <paramref name="isOurs"/> finds it among the ticket's comments.</summary>
+    private async Task WriteOnceAsync(LedgerSession session, TaskContext task, string stage, ZendeskNewComment? comment, ZendeskVoiceComment? voice, Func<ZendeskComment, bool> isOurs, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 10; attempt++)
         {
@@ -33,7 +51,7 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
                     continue;
                 }
 
-                if (await AlreadyLoggedAsync(ticketId, task.TaskSid, stage, cancellationToken))
+                if (await AlreadyLoggedAsync(ticketId, isOurs, cancellationToken))
                 {
                     await MarkDoneAsync(session, stage, null, null, cancellationToken);
                     return;
@@ -47,7 +65,8 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
 
             var tags = ledger.PendingTags is { Length: > 0 } pending ? pending.Split(',').ToList() : null;
             var assignee = people.OwedAssignee(ledger);
-            var update = new ZendeskTicketUpdate(new ZendeskNewComment(text, Public: false, people.Author(ledger)), tags, assignee, assignee is null ? null : people.Group(task));
+            var update = new ZendeskTicketUpdate(comment is null ? null : comment with { AuthorId = people.Author(ledger) }, tags, assignee, assignee is null ? null : people.Group(task),
+                voice is null ? null : voice with { AnsweredById = ledger.AgentId });
             try
             {
                 assignee = await UpdateAsync(ticketId, update, task, $"the {stage} note", cancellationToken);
@@ -116,11 +135,17 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
             await ApiCall.RequireAsync(() => zendesk.UpdateTicketAsync(ticketId, new ZendeskTicketUpdateBody(update), cancellationToken), "Zendesk update ticket", cancellationToken);
             return update.AssigneeId;
         }
-        catch (PermanentException ex) when (TicketPeople.RefusedPeople(ex) && (update.Comment?.AuthorId ?? update.AssigneeId ?? update.GroupId) is not null)
+        catch (PermanentException ex) when (TicketPeople.RefusedPeople(ex) && (update.Comment?.AuthorId ?? update.VoiceComment?.AnsweredById ?? update.AssigneeId ?? update.GroupId) is not null)
         {
             LogPeopleRefused(logger, what, ticketId, task.TaskSid, ex.Message);
-            var plain = update with { Comment = update.Comment is { } comment ? comment with { AuthorId = null } : null, AssigneeId = null, GroupId = null };
-            if (plain.Comment is not null || plain.AdditionalTags is { Count: > 0 })
+            var plain = update with
+            {
+                Comment = update.Comment is { } comment ? comment with { AuthorId = null } : null,
+                VoiceComment = update.VoiceComment is { } voice ? voice with { AnsweredById = null } : null,
+                AssigneeId = null,
+                GroupId = null,
+            };
+            if (plain.Comment is not null || plain.VoiceComment is not null || plain.AdditionalTags is { Count: > 0 })
             {
                 await ApiCall.RequireAsync(() => zendesk.UpdateTicketAsync(ticketId, new ZendeskTicketUpdateBody(plain), cancellationToken), "Zendesk update ticket", cancellationToken);
             }
@@ -148,11 +173,10 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
         }
     }
 
-    private async Task<bool> AlreadyLoggedAsync(long ticketId, string taskSid, string stage, CancellationToken cancellationToken)
+    private async Task<bool> AlreadyLoggedAsync(long ticketId, Func<ZendeskComment, bool> isOurs, CancellationToken cancellationToken)
     {
-        var marker = NoteBuilder.Marker(taskSid, stage);
         var comments = await ApiCall.RequireAsync(() => zendesk.CommentsAsync(ticketId, cancellationToken), "Zendesk list comments", cancellationToken);
-        return comments.Comments.Any(c => c.Body?.Contains(marker, StringComparison.Ordinal) == true);
+        return comments.Comments.Any(isOurs);
     }
 
     private static Task MarkDoneAsync(LedgerSession session, string stage, long? owedAssignee, long? setAssignee, CancellationToken cancellationToken) =>

@@ -17,6 +17,9 @@ public sealed class NoteOptions
     /// <summary>Each note's author is the task's agent (when known); a refused author falls back to the API user.</summary>
     public bool AuthorIsAgent { get; set; } = true;
 
+    /// <summary>A voice task's recording becomes a voice comment on the ticket at completion (unless Zendesk:TalkAppId makes it a call record).</summary>
+    public bool VoiceComment { get; set; } = true;
+
     public IReadOnlySet<string> StageSet => Stages.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(s => s.ToLowerInvariant()).ToHashSet();
 }

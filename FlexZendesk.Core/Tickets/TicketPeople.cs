@@ -12,7 +12,7 @@ namespace FlexZendesk.Core.Tickets;
 public sealed class TicketPeople(IOptions<TicketOptions> tickets, IOptions<NoteOptions> notes)
 {
     /// <summary>The fields Zendesk names in a 422 when it refuses an agent or group id.</summary>
-    private static readonly string[] AgentFields = ["assignee", "submitter", "author", "group"];
+    private static readonly string[] AgentFields = ["assignee", "submitter", "author", "group", "answered_by"];
 
     /// <summary>The agent a new ticket is assigned to and submitted by, if assignment is on.</summary>
     public long? NewTicketAssignee(TaskLedger ledger) => tickets.Value.AssignToAgent ? ledger.AgentId : null;

@@ -8,6 +8,8 @@ using Twilio.Rest;
 using Twilio.Rest.Api.V2010.Account.Call;
 using Twilio.Rest.Conversations.V1.Conversation;
 using Twilio.Rest.Taskrouter.V1.Workspace;
+using TranscriptionResource = Twilio.Rest.Api.V2010.Account.Recording.TranscriptionResource;
+using CallResource = Twilio.Rest.Api.V2010.Account.CallResource;
 using EventResource = Twilio.Rest.Taskrouter.V1.Workspace.EventResource;
 using ReadEventOptions = Twilio.Rest.Taskrouter.V1.Workspace.ReadEventOptions;
 
@@ -73,8 +75,12 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
         return messages is null ? [] : [.. messages.OrderBy(m => m.Index)];
     }
 
-    /// <summary>Links to the call's recordings; none when the call is unknown.</summary>
-    public async Task<IReadOnlyList<string>> RecordingLinksAsync(string callSid, CancellationToken cancellationToken)
+    /// <summary>Links to the call's recordings (the API resource, as notes show them); none when the call is unknown.</summary>
+    public async Task<IReadOnlyList<string>> RecordingLinksAsync(string callSid, CancellationToken cancellationToken) =>
+        [.. (await RecordingsAsync(callSid, cancellationToken)).Select(r => r.Link)];
+
+    /// <summary>The call's recordings, oldest first; none when the call is unknown.</summary>
+    public async Task<IReadOnlyList<CallRecording>> RecordingsAsync(string callSid, CancellationToken cancellationToken)
     {
         var account = options.Value.AccountSid;
         var recordings = await CallAsync(
@@ -83,7 +89,39 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
             notFound: null,
             preconditionFailed: false,
             cancellationToken);
-        return recordings is null ? [] : [.. recordings.Select(r => $"https://api.twilio.com/2010-04-01/Accounts/{account}/Recordings/{r.Sid}")];
+        return recordings is null ? [] : [.. recordings
+            .OrderBy(r => r.StartTime ?? r.DateCreated)
+            .Select(r => new CallRecording(
+                r.Sid,
+                $"https://api.twilio.com/2010-04-01/Accounts/{account}/Recordings/{r.Sid}",
+                r.StartTime ?? r.DateCreated,
+                int.TryParse(r.Duration, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : 0))];
+    }
+
+    /// <summary>The call as Twilio's Calls resource has it, or null when it is unknown.</summary>
+    public async Task<TwilioCall?> CallAsync(string callSid, CancellationToken cancellationToken)
+    {
+        var call = await CallAsync(
+            client => CallResource.FetchAsync(pathSid: callSid, pathAccountSid: options.Value.AccountSid, client: client),
+            "Twilio call",
+            notFound: null,
+            preconditionFailed: false,
+            cancellationToken);
+        return call is null ? null : new TwilioCall(
+            call.From, call.To, call.Direction, call.StartTime, call.EndTime,
+            int.TryParse(call.Duration, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null);
+    }
+
+    /// <summary>The text of a recording's completed transcription, when Twilio made one.</summary>
+    public async Task<string?> TranscriptionAsync(string recordingSid, CancellationToken cancellationToken)
+    {
+        var transcriptions = await CallAsync(
+            client => TranscriptionResource.ReadAsync(pathRecordingSid: recordingSid, pathAccountSid: options.Value.AccountSid, client: client),
+            "Twilio transcriptions",
+            notFound: null,
+            preconditionFailed: false,
+            cancellationToken);
+        return transcriptions?.FirstOrDefault(t => t.Status == TranscriptionResource.StatusEnum.Completed && !string.IsNullOrWhiteSpace(t.TranscriptionText))?.TranscriptionText;
     }
 
     /// <summary>

@@ -38,4 +38,12 @@ public interface IZendeskApi
     /// <summary>Talk Partner Edition screen pop: opens the user's profile in the agent's Zendesk browser tab. No body.</summary>
     [Post("/api/v2/channels/voice/agents/{agentId}/users/{userId}/display.json")]
     Task<IApiResponse> DisplayUserAsync(long agentId, long userId, CancellationToken cancellationToken);
+
+    /// <summary>Talk Partner Edition: creates a call record; with a <c>comment</c> section, its voice comment on the ticket.</summary>
+    [Post("/api/v2/calls")]
+    Task<IApiResponse<ZendeskCallResult>> CreateCallAsync([Body] ZendeskCallBody record, CancellationToken cancellationToken);
+
+    /// <summary>Talk Partner Edition: one call record, to check its <c>external_id</c> before a retry creates another.</summary>
+    [Get("/api/v2/calls/{id}")]
+    Task<IApiResponse<ZendeskCallResult>> GetCallAsync(long id, CancellationToken cancellationToken);
 }

@@ -14,4 +14,6 @@ namespace FlexZendesk.Core.Zendesk;
 [JsonSerializable(typeof(ZendeskTicketUpdateBody))]
 [JsonSerializable(typeof(ZendeskTags))]
 [JsonSerializable(typeof(ZendeskComments))]
+[JsonSerializable(typeof(ZendeskCallBody))]
+[JsonSerializable(typeof(ZendeskCallResult))]
 public sealed partial class ZendeskJsonContext : JsonSerializerContext;

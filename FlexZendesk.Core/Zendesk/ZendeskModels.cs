@@ -13,7 +13,9 @@ public sealed record ZendeskUserResult(ZendeskUser User);
 
 public sealed record ZendeskUsers(List<ZendeskUser> Users);
 
-public sealed record ZendeskComment(long Id, string? Body, bool Public);
+/// <param name="Type"><c>Comment</c>, <c>VoiceComment</c> (Tickets API), or a Talk Partner Edition voice comment's type.</param>
+/// <param name="Data">A voice comment's call data (<c>recording_url</c>, a call record's <c>call_id</c>…); null for text.</param>
+public sealed record ZendeskComment(long Id, string? Body, bool Public, string? Type = null, Dictionary<string, System.Text.Json.JsonElement>? Data = null);
 
 public sealed record ZendeskComments(List<ZendeskComment> Comments);
 
@@ -32,8 +34,38 @@ public sealed record ZendeskNewTicket(
 
 public sealed record ZendeskNewTicketBody(ZendeskNewTicket Ticket);
 
-/// <summary>An update: an internal note, optionally with tags added (never replaced), the assignee and group.</summary>
-public sealed record ZendeskTicketUpdate(ZendeskNewComment? Comment, List<string>? AdditionalTags, long? AssigneeId = null, long? GroupId = null);
+/// <summary>
+/// An update: an internal note or a voice comment (Zendesk documents the voice comment as an alternative to the written
+/// one, so an update carries one of them), optionally with tags added (never replaced), the assignee and group.
+/// </summary>
+public sealed record ZendeskTicketUpdate(ZendeskNewComment? Comment, List<string>? AdditionalTags, long? AssigneeId = null, long? GroupId = null, ZendeskVoiceComment? VoiceComment = null);
+
+/// <summary>
+/// A Tickets API voice comment: the recording plays inside the ticket. No Talk subscription needed; Zendesk stores the
+/// link (MP3 or WAV), the agent's browser fetches it.
+/// </summary>
+/// <param name="StartedAt">ISO 8601.</param>
+/// <param name="CallDuration">Seconds.</param>
+/// <param name="AnsweredById">The agent who took the call.</param>
+public sealed record ZendeskVoiceComment(string From, string To, string RecordingUrl, string StartedAt, int CallDuration, long? AnsweredById, string? TranscriptionText);
+
+/// <summary>
+/// A Talk Partner Edition call record (<c>POST /api/v2/calls</c>). <c>app_id</c>, <c>from_line</c>, <c>to_line</c>,
+/// <c>call_started_at</c> and <c>direction</c> are mandatory; <c>external_id</c> carries the Twilio SID, the only way to
+/// recognise the record again (the API documents no idempotency key).
+/// </summary>
+public sealed record ZendeskCall(
+    long? Id, long AppId, string FromLine, string ToLine, string CallStartedAt, string Direction,
+    long? TicketId = null, long? AgentId = null, long? EndUserId = null, string? ExternalId = null, string? CallEndedAt = null,
+    int? Duration = null, int? WaitTime = null, int? TalkTime = null, string? QueueName = null, string? RecordingUrl = null,
+    string? Transcript = null, string? CompletionStatus = null);
+
+/// <summary>The <c>comment</c> section of a call record: the Talk Partner Edition voice comment on <c>ticket_id</c>.</summary>
+public sealed record ZendeskCallComment(string Title, long? AuthorId);
+
+public sealed record ZendeskCallBody(ZendeskCall Call, ZendeskCallComment? Comment);
+
+public sealed record ZendeskCallResult(ZendeskCall Call);
 
 public sealed record ZendeskTicketUpdateBody(ZendeskTicketUpdate Ticket);
 

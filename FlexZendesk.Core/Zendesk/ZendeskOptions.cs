@@ -23,6 +23,12 @@ public sealed class ZendeskOptions
 
     public int TimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Talk Partner Edition: the id of the Zendesk app registered in the account (need not be published). Set, a voice
+    /// task's end becomes a call record (and a caller who hung up in the queue an <c>abandoned_in_queue</c> one).
+    /// </summary>
+    public long? TalkAppId { get; set; }
+
     /// <summary>The plan's API budget (Team 200, Professional 400, Enterprise 700, High Volume 2500), for the account: every instance spends it together.</summary>
     public int RequestsPerMinute { get; set; } = 200;
 
@@ -41,6 +47,11 @@ public sealed class ZendeskOptionsValidator : IValidateOptions<ZendeskOptions>
         if (string.IsNullOrEmpty(options.OAuthToken) && (string.IsNullOrEmpty(options.Email) || string.IsNullOrEmpty(options.ApiToken)))
         {
             builder.AddError("Zendesk:Email and Zendesk:ApiToken are required unless Zendesk:OAuthToken is set.");
+        }
+
+        if (options.TalkAppId is <= 0)
+        {
+            builder.AddError("Zendesk:TalkAppId must be the positive id of the Zendesk app registered for Talk Partner Edition, or unset.");
         }
 
         return builder

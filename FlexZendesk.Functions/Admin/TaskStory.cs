@@ -10,7 +10,7 @@ namespace FlexZendesk.Functions.Admin;
 /// <summary>
 /// <c>GET /api/ops/tasks/{TaskSid}</c>, admin level like the poison replay: what the app did for a task, read from its
 /// ledger row only (no Zendesk or Twilio call): the ticket (created or reused), requester, agents, assignee, each
-/// stage's note, the write-back, each screen pop. 404 for a task the app never saw.
+/// stage's note, the write-back, each screen pop, the voice comment or call record. 404 for a task the app never saw.
 /// </summary>
 public sealed partial class TaskStory(LedgerStore ledgers)
 {
@@ -47,8 +47,9 @@ public sealed partial class TaskStory(LedgerStore ledgers)
 /// <param name="Ticket">The ticket id, or null while none is made.</param>
 /// <param name="TicketSource"><c>created</c> by the app, or <c>existing</c> (the caller's zd_ticket_id).</param>
 /// <param name="TicketPending">A creation is claimed and under way (its body recorded for an idempotent replay).</param>
-/// <param name="Notes">Stage → <c>done</c>, <c>failed</c> (Zendesk refused it for good) or <c>claimed …</c> (in progress).</param>
+/// <param name="Notes">Stage → <c>done</c>, <c>failed</c> (Zendesk refused it for good), <c>skipped: why</c> or <c>claimed …</c> (in progress); the call's voice comment is stage <c>voice_comment</c>.</param>
 /// <param name="Pops">Stage and worker → <c>done: …</c>, <c>skipped: why</c>, <c>failed: why</c> or <c>claimed …</c>.</param>
+/// <param name="CallRecord">The Talk Partner Edition call record: <c>done</c>, <c>failed: …</c>, <c>unknown: …</c> or <c>claimed …</c>.</param>
 public sealed record TaskReport(
     string TaskSid,
     long? Ticket,
@@ -62,7 +63,9 @@ public sealed record TaskReport(
     IReadOnlyDictionary<string, string> Notes,
     string? PendingTags,
     bool WrittenBack,
-    IReadOnlyDictionary<string, string> Pops)
+    IReadOnlyDictionary<string, string> Pops,
+    string? CallRecord,
+    long? CallRecordId)
 {
     public static TaskReport Of(TaskLedger ledger) => new(
         ledger.TaskSid,
@@ -77,7 +80,9 @@ public sealed record TaskReport(
         ledger.Notes.ToDictionary(n => n.Stage, n => Readable(n.Value)),
         ledger.PendingTags is { Length: > 0 } tags ? tags : null,
         ledger.WrittenBack,
-        ledger.Pops.ToDictionary(p => p.Key, p => Readable(p.Value)));
+        ledger.Pops.ToDictionary(p => p.Key, p => Readable(p.Value)),
+        ledger.CallRecord is { } record ? Readable(record) : null,
+        ledger.CallRecordId);
 
     /// <summary>A claim's stored form (<c>pending|owner|ticks</c>) as "claimed at …"; any other value as it is.</summary>
     private static string Readable(string value) =>

@@ -46,6 +46,7 @@ public static class ProcessingRegistration
         services.AddSingleton<NoteBuilder>();
         services.AddSingleton<TicketResolver>();
         services.AddSingleton<NoteLogger>();
+        services.AddSingleton<CallLog>();
         services.AddSingleton<TaskWriteBack>();
         services.AddSingleton<TicketCreator>();
         services.AddSingleton<FlexEventProcessor>();

@@ -277,7 +277,7 @@ public sealed class ProcessorTests
     {
         await using var harness = await ProcessingHarness.StartAsync(ledger: false);
 
-        var note = await harness.Get<Core.Tickets.NoteBuilder>().BuildAsync(new Core.Tickets.TaskContext(ProcessingHarness.Event("reservation.accepted", "WT1", attributes)), "accepted", null, CancellationToken.None);
+        var note = await harness.Get<Core.Tickets.NoteBuilder>().BuildAsync(new Core.Tickets.TaskContext(ProcessingHarness.Event("reservation.accepted", "WT1", attributes)), "accepted", null, null, CancellationToken.None);
 
         Assert.That(note, heading ? Does.Contain("Attributes:\n{\n  \"from\": \"+14155550123\",\n  \"team\": \"billing\"\n}") : Does.Not.Contain("Attributes:"));
     }
