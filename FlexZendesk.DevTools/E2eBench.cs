@@ -14,8 +14,12 @@ namespace FlexZendesk.DevTools;
 /// </summary>
 internal static class E2eBench
 {
+    /// <summary>Today's calls per task without the agent's side: 4 / 3 / 3.</summary>
     private static readonly (string Name, string Key, int Target)[] Scenarios =
         [("new caller", "new", 4), ("known caller", "known", 3), ("valid zd_ticket_id", "ticket", 3)];
+
+    /// <summary>The agents who take the scenarios' calls: each looked up in Zendesk once, then cached.</summary>
+    private const int Agents = 8;
 
     /// <summary>How a lifecycle's five events reach the app: one after another, all at once, each twice at once, last first.</summary>
     private enum Order
@@ -39,10 +43,20 @@ internal static class E2eBench
         using var sandbox = Lifecycles.Sandbox();
         var budget = Budget("Zendesk__RequestsPerMinute", 2500);
         await Lifecycles.ResetAsync(sandbox, budget, Budget("Zendesk__TicketUpdatesPerMinute", 2500));
+        var agents = new List<Lifecycles.Worker>();
+        for (var i = 0; i < Agents; i++)
+        {
+            var agent = new Lifecycles.Worker(Lifecycles.NewSid("WK"), $"Bench agent {i}", $"bench-agent-{i}-{Guid.NewGuid():N}@example.test");
+            await SeedAsync(sandbox, "/_sandbox/users", new { name = agent.Name, email = agent.Email, role = "agent", online = true }, "user");
+            agents.Add(agent);
+        }
+
         Console.WriteLine($"""
             e2e: {lifecycles} lifecycles per scenario and delivery order (5 events each), {concurrency} lifecycles at a time, Zendesk budget {budget}/min, default two stage notes.
+            The agent's side at its defaults: each call is taken by one of {Agents} Zendesk agents (assigned, note author, screen pop on accept; each agent looked up once, then cached) and is recorded (a voice comment at completion).
             Orders: in order = each event sent after the previous one was answered; back to back = all five at once;
             each twice = all five at once, each delivered twice (same event Sid); reversed = one after another, last first.
+            Target: today's 4 / 3 / 3 + 1 pop + 1 voice comment, + the {Agents} agents' first lookups (made in the first batch, then cached) over a batch's lifecycles.
 
             | scenario | delivery | lifecycles | drain s | events/s | effect p50 ms | effect p99 ms | Zendesk calls per task | target |
             |---|---|---:|---:|---:|---:|---:|---:|---:|
@@ -53,10 +67,13 @@ internal static class E2eBench
         foreach (var order in Enum.GetValues<Order>())
         foreach (var (name, key, target) in Scenarios)
         {
-            var batch = new List<(string Task, string Attributes)>();
+            var batch = new List<(string Task, string Attributes, Lifecycles.Worker? Worker)>();
             for (var i = 0; i < lifecycles; i++)
             {
                 var from = "+1628" + (++phone).ToString("D7", CultureInfo.InvariantCulture);
+                var call = Lifecycles.NewSid("CA");
+                (await sandbox.PostAsJsonAsync($"/_sandbox/calls/{call}", new { from, to = "+18005550199", duration = 95 })).EnsureSuccessStatusCode();
+                (await sandbox.PostAsJsonAsync($"/_sandbox/calls/{call}/recordings", new { duration = 80 })).EnsureSuccessStatusCode();
                 var ticketId = "";
                 if (key != "new")
                 {
@@ -68,9 +85,9 @@ internal static class E2eBench
                 }
 
                 var taskSid = Lifecycles.NewSid("WT");
-                var attributes = $$"""{"from":"{{from}}","zd_ticket_id":"{{ticketId}}","zdCustomTags":"[bench {{key}}]"}""";
+                var attributes = $$"""{"from":"{{from}}","call_sid":"{{call}}","zd_ticket_id":"{{ticketId}}","zdCustomTags":"[bench {{key}}]"}""";
                 await Lifecycles.SeedTaskAsync(sandbox, taskSid, settings.WorkspaceSid ?? SampleCallback.DefaultWorkspaceSid, attributes);
-                batch.Add((taskSid, attributes));
+                batch.Add((taskSid, attributes, agents[phone % Agents]));
             }
 
             var before = Lifecycles.ZendeskRequests((await sandbox.GetFromJsonAsync<JsonNode>("/_sandbox/state"))!).Count;
@@ -83,9 +100,11 @@ internal static class E2eBench
             var complete = Lifecycles.Complete(state, [.. batch.Select(b => b.Task)]);
             // Fails on lost effects or refused events; calls per task against the target is for the reader.
             // ... and on calls per task above the target: concurrency, duplicates and order must not cost extra calls.
-            failed += lifecycles - complete + answers.Where(a => a.Key != 204).Sum(a => a.Value) + (calls > target ? 1 : 0);
+            // The agents' first lookups fall in the first rows; any row may carry all of them.
+            var allowed = target + 2 + (double)Agents / lifecycles;
+            failed += lifecycles - complete + answers.Where(a => a.Key != 204).Sum(a => a.Value) + (calls > allowed + 1e-9 ? 1 : 0);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {Describe(order)} | {complete}/{lifecycles} | {drain.TotalSeconds:F1} | {5 * lifecycles / drain.TotalSeconds:F1} | {Percentile(latencies, 0.5):F0} | {Percentile(latencies, 0.99):F0} | {calls:F2} | ≤ {target} |"));
+                $"| {name} | {Describe(order)} | {complete}/{lifecycles} | {drain.TotalSeconds:F1} | {5 * lifecycles / drain.TotalSeconds:F1} | {Percentile(latencies, 0.5):F0} | {Percentile(latencies, 0.99):F0} | {calls:F2} | ≤ {allowed:F2} |"));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nall scenarios: event-to-effect p50 {Percentile(all, 0.5):F0} ms, p99 {Percentile(all, 0.99):F0} ms over {all.Count} effects"));
@@ -98,13 +117,13 @@ internal static class E2eBench
         var requestsPerMinute = Budget("Zendesk__RequestsPerMinute", 200);
         var updatesPerMinute = Budget("Zendesk__TicketUpdatesPerMinute", 100);
         await Lifecycles.ResetAsync(sandbox, requestsPerMinute, updatesPerMinute);
-        var batch = new List<(string Task, string Attributes)>();
+        var batch = new List<(string Task, string Attributes, Lifecycles.Worker? Worker)>();
         for (var i = 0; i < lifecycles; i++)
         {
             var taskSid = Lifecycles.NewSid("WT");
             var attributes = $$"""{"from":"+1629{{i.ToString("D7", CultureInfo.InvariantCulture)}}","zd_ticket_id":"","zdCustomTags":"[bench budget]"}""";
             await Lifecycles.SeedTaskAsync(sandbox, taskSid, settings.WorkspaceSid ?? SampleCallback.DefaultWorkspaceSid, attributes);
-            batch.Add((taskSid, attributes));
+            batch.Add((taskSid, attributes, null));
         }
 
         var (drain, _, _) = await DriveAsync(settings, sandbox, batch, concurrency, Order.Spaced);
@@ -157,7 +176,7 @@ internal static class E2eBench
 
     /// <summary>Sends each lifecycle's events in <paramref name="order"/>, <paramref name="concurrency"/> lifecycles at a time, then waits for the effects.</summary>
     private static async Task<(TimeSpan Drain, ConcurrentDictionary<(string Task, string Stage), DateTimeOffset> Sent, ConcurrentDictionary<int, int> Answers)> DriveAsync(
-        DevSettings settings, HttpClient sandbox, List<(string Task, string Attributes)> batch, int concurrency, Order order)
+        DevSettings settings, HttpClient sandbox, List<(string Task, string Attributes, Lifecycles.Worker? Worker)> batch, int concurrency, Order order)
     {
         var workspace = settings.WorkspaceSid ?? SampleCallback.DefaultWorkspaceSid;
         using var ingress = new Ingress(settings);
@@ -168,7 +187,7 @@ internal static class E2eBench
         {
             async Task SendAsync(string eventType, string sid)
             {
-                var status = await ingress.SendAsync(workspace, new(lifecycle.Task, eventType, sid, lifecycle.Attributes), ct);
+                var status = await ingress.SendAsync(workspace, new(lifecycle.Task, eventType, sid, lifecycle.Attributes, lifecycle.Worker), ct);
                 Lifecycles.Count(answers, status);
                 var stage = eventType switch { "reservation.accepted" => "accepted", "task.completed" => "completed", _ => null };
                 if (stage is not null)

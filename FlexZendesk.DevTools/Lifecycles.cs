@@ -12,7 +12,11 @@ internal static partial class Lifecycles
 {
     public static readonly string[] Events = ["task.created", "reservation.accepted", "reservation.wrapup", "task.wrapup", "task.completed"];
 
-    public sealed record Delivery(string Task, string Event, string Sid, string Attributes);
+    /// <param name="Worker">The agent whose reservation events these are; none: reservations name no worker.</param>
+    public sealed record Delivery(string Task, string Event, string Sid, string Attributes, Worker? Worker = null);
+
+    /// <summary>A Flex worker as reservation callbacks name it: its SID and the SSO e-mail of its Zendesk agent.</summary>
+    public sealed record Worker(string Sid, string Name, string Email);
 
     public static HttpClient Sandbox()
     {
@@ -33,11 +37,20 @@ internal static partial class Lifecycles
         (await sandbox.PostAsJsonAsync("/_sandbox/tasks", new { sid = taskSid, workspace_sid = workspace, attributes })).EnsureSuccessStatusCode();
 
     /// <summary>The Event Callback's fields for one delivery.</summary>
-    public static List<KeyValuePair<string, string>> Fields(DevSettings settings, string workspace, Delivery d) =>
-    [
-        new("EventType", d.Event), new("AccountSid", settings.AccountSid), new("WorkspaceSid", workspace), new("Sid", d.Sid),
-        new("TaskSid", d.Task), new("TaskAttributes", d.Attributes), new("TaskChannelUniqueName", "voice"), new("TaskQueueName", "Bench"),
-    ];
+    public static List<KeyValuePair<string, string>> Fields(DevSettings settings, string workspace, Delivery d)
+    {
+        List<KeyValuePair<string, string>> fields =
+        [
+            new("EventType", d.Event), new("AccountSid", settings.AccountSid), new("WorkspaceSid", workspace), new("Sid", d.Sid),
+            new("TaskSid", d.Task), new("TaskAttributes", d.Attributes), new("TaskChannelUniqueName", "voice"), new("TaskQueueName", "Bench"),
+        ];
+        if (d.Worker is { } worker && d.Event.StartsWith("reservation.", StringComparison.Ordinal))
+        {
+            fields.AddRange([new("WorkerSid", worker.Sid), new("WorkerName", worker.Name), new("WorkerAttributes", $$"""{"email":"{{worker.Email}}","full_name":"{{worker.Name}}"}""")]);
+        }
+
+        return fields;
+    }
 
     /// <summary>Records the event in the sandbox's TaskRouter Events resource, as TaskRouter keeps every event.</summary>
     public static async Task RecordAsync(HttpClient sandbox, DevSettings settings, string workspace, Delivery d, CancellationToken cancellationToken) =>

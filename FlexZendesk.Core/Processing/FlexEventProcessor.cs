@@ -39,7 +39,8 @@ public sealed class FlexEventProcessor(
         var ledger = session.Ledger;
         var noteOwed = stage is not null && !ledger.IsNoteSettled(stage);
         var popOwed = work.PopStage is { } popStage && screenPop.Owed(ledger, task, popStage);
-        var call = work.Call is { } step && CallLog.Owed(ledger, step) ? step : (CallStep?)null;
+        // A voice comment or call record goes on the ticket: owed too when this event is about to make the ticket.
+        var call = work.Call is { } step && (CallLog.Owed(ledger, step) || (step != CallStep.Abandoned && ledger.TicketId is null && noteOwed)) ? step : (CallStep?)null;
         if (call == CallStep.Abandoned && ledger.TicketId is null && !noteOwed)
         {
             // A caller who hung up in the queue: a call record of its own, no ticket made for it.
@@ -77,15 +78,17 @@ public sealed class FlexEventProcessor(
         {
             await notes.LogAsync(session, task, stage!, note, cancellationToken);
         }
-        else if (notes.OwesUpdate(session.Ledger))
-        {
-            // Tags owed to a reused ticket, or its assignee, normally ride on the next note; with no note here, send them alone.
-            await notes.UpdateOwedAsync(session, task, cancellationToken);
-        }
 
         if (call is { } callStep)
         {
+            // A voice comment is a ticket update too: owed tags and assignee ride on it.
             await calls.RunAsync(session, task, callStep, facts!, cancellationToken);
+        }
+
+        if (notes.OwesUpdate(session.Ledger))
+        {
+            // Tags owed to a reused ticket, or its assignee, normally ride on a note; with none carrying them, send them alone.
+            await notes.UpdateOwedAsync(session, task, cancellationToken);
         }
 
         if (WriteBackOwed(session.Ledger, work))

@@ -16,6 +16,8 @@ namespace FlexZendesk.Core.Tickets;
 /// </summary>
 public sealed partial class AgentResolver(IZendeskApi zendesk, AgentCache cache, ILogger<AgentResolver> logger)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<long?>>> _lookups = new(StringComparer.Ordinal);
+
     public async Task<TaskAgent?> ResolveAsync(TaskContext task, CancellationToken cancellationToken)
     {
         if (task.WorkerSid is not { } workerSid)
@@ -40,16 +42,35 @@ public sealed partial class AgentResolver(IZendeskApi zendesk, AgentCache cache,
             return new TaskAgent(workerSid, cached, task.Worker);
         }
 
-        var found = await ApiCall.RequireAsync(() => zendesk.SearchUsersAsync($"email:{email}", cancellationToken), "Zendesk agent search", cancellationToken);
+        // One lookup per worker at a time on this instance: a worker's first tasks arriving together share it.
+        var lookup = _lookups.GetOrAdd(workerSid + "\n" + emailKey, _ => new Lazy<Task<long?>>(() => LookUpAsync(workerSid, email, emailKey)));
+        long? agent;
+        try
+        {
+            agent = await lookup.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            _lookups.TryRemove(new(workerSid + "\n" + emailKey, lookup));
+        }
+
+        return new TaskAgent(workerSid, agent, task.Worker);
+    }
+
+    /// <summary>The Zendesk search for the worker's e-mail, accepted only for an agent or admin, remembered either way.</summary>
+    private async Task<long?> LookUpAsync(string workerSid, string email, string emailKey)
+    {
+        // Shared by every waiting event: no one event's cancellation cuts it short (the HttpClient's timeout bounds it).
+        var found = await ApiCall.RequireAsync(() => zendesk.SearchUsersAsync($"email:{email}", CancellationToken.None), "Zendesk agent search", CancellationToken.None);
         var agent = found.Users.FirstOrDefault(u => string.Equals(u.Email, email, StringComparison.OrdinalIgnoreCase) && u.Role is "agent" or "admin");
-        await cache.RememberAsync(workerSid, emailKey, agent?.Id, cancellationToken);
+        await cache.RememberAsync(workerSid, emailKey, agent?.Id, CancellationToken.None);
         if (agent is null)
         {
             LogUnknown(logger, workerSid, "no Zendesk agent or admin has its e-mail");
             LogUnknownEmail(logger, workerSid, email);
         }
 
-        return new TaskAgent(workerSid, agent?.Id, task.Worker);
+        return agent?.Id;
     }
 
     /// <summary>

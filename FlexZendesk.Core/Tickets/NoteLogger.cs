@@ -100,7 +100,7 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
     }
 
     /// <summary>Whether the ticket owes an update no note is carrying: tags for a reused ticket, or the assignee.</summary>
-    public bool OwesUpdate(TaskLedger ledger) => ledger.PendingTags is { Length: > 0 } || people.OwedAssignee(ledger) is not null;
+    public bool OwesUpdate(TaskLedger ledger) => ledger.PendingTags is { Length: > 0 } || people.OwedAssigneeAlone(ledger) is not null;
 
     /// <summary>
     /// The tags still owed to a reused ticket (PUT tags: added, never replaced) and the owed assignee (a ticket update),
@@ -110,7 +110,7 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
     {
         var ledger = session.Ledger;
         var ticketId = ledger.TicketId!.Value;
-        if (people.OwedAssignee(ledger) is { } assignee)
+        if (people.OwedAssigneeAlone(ledger) is { } assignee)
         {
             var tags = ledger.PendingTags is { Length: > 0 } pending ? pending.Split(',').ToList() : null;
             var set = await UpdateAsync(ticketId, new ZendeskTicketUpdate(null, tags, assignee, people.Group(task)), task, "the assignee", cancellationToken);

@@ -26,6 +26,27 @@ public sealed class TicketPeople(IOptions<TicketOptions> tickets, IOptions<NoteO
             ? agent
             : null;
 
+    /// <summary>
+    /// The owed assignee when no note of the agent's own acceptance will carry it: that note (<c>accepted</c> for the
+    /// task's first worker, <c>transfer_WK…</c> for a later one) is not wanted, or already settled. Another event
+    /// that finds the assignee owed meanwhile (a completion processed while the acceptance is) leaves it to that note
+    /// instead of spending an update of its own.
+    /// </summary>
+    public long? OwedAssigneeAlone(TaskLedger ledger)
+    {
+        if (OwedAssignee(ledger) is not { } agent)
+        {
+            return null;
+        }
+
+        var history = ledger.AgentHistory;
+        var first = history.Count == 0 || history[0].WorkerSid == ledger.WorkerSid;
+        var stages = notes.Value.StageSet;
+        var carrier = first ? TaskStages.Accepted : TaskStages.TransferTo(ledger.WorkerSid!);
+        var wanted = stages.Contains(TaskStages.Accepted) || (!first && stages.Contains(TaskStages.Transfer));
+        return wanted && !ledger.IsNoteSettled(carrier) ? null : agent;
+    }
+
     /// <summary>A note's author: the task's agent (the last to accept it), or null for the API user.</summary>
     public long? Author(TaskLedger ledger) => notes.Value.AuthorIsAgent ? ledger.AgentId : null;
 

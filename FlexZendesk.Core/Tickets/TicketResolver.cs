@@ -99,9 +99,10 @@ public sealed partial class TicketResolver(
     {
         try
         {
+            // Recorded on the claim, re-applied over other fields' writes (the agent, a pop): a lost save must not cost the call again.
             if (task.RequestedTicketId is { } requested && await UsableAsync(requested, cancellationToken) is { } existing)
             {
-                await session.TryRecordAsync(l =>
+                await session.RecordOnOwnClaimAsync(l => l.TicketClaim, l =>
                 {
                     l.TicketId = existing.Id;
                     l.TicketSource = "existing";
@@ -122,7 +123,7 @@ public sealed partial class TicketResolver(
 
             var ledger = session.Ledger;
             var body = await creator.BodyAsync(task, note, withPeople ? people.NewTicketAssignee(ledger) : null, withPeople ? people.Author(ledger) : null, trustCache, cancellationToken);
-            await session.TryRecordAsync(l =>
+            await session.RecordOnOwnClaimAsync(l => l.TicketClaim, l =>
             {
                 l.PendingTicketBody = body;
                 l.PendingTicketStage = note is null ? null : stage;

@@ -206,4 +206,32 @@ public sealed class AgentSideTests
             Assert.That(harness.Remote.To("/api/v2/channels/"), Is.EqualTo(new[] { "POST " + PopPath(AliceAgent, 9001), "POST " + PopPath(BobAgent, 9001) }), "one pop per agent");
         });
     }
+
+    [Test]
+    public async Task AWorkersFirstTasksArrivingTogetherShareOneLookup()
+    {
+        await using var harness = await ProcessingHarness.StartAsync();
+        using var searching = new SemaphoreSlim(0);
+        using var answer = new SemaphoreSlim(0);
+        harness.Remote.On(HttpMethod.Get, Search, _ =>
+        {
+            searching.Release();
+            answer.Wait(TimeSpan.FromSeconds(30));
+            return StubHttp.Json(HttpStatusCode.OK, $$"""{"users":[{"id":{{AliceAgent}},"email":"alice@example.test","role":"agent"}]}""");
+        });
+        var resolver = harness.Get<Core.Tickets.AgentResolver>();
+        var alice = new { email = "alice@example.test" };
+
+        var first = resolver.ResolveAsync(new Core.Tickets.TaskContext(Reservation("reservation.accepted", NewTaskSid(), "{}", Alice, alice)), CancellationToken.None);
+        Assert.That(await searching.WaitAsync(TimeSpan.FromSeconds(30)), Is.True, "the first task's lookup is under way");
+        var second = resolver.ResolveAsync(new Core.Tickets.TaskContext(Reservation("reservation.accepted", NewTaskSid(), "{}", Alice, alice)), CancellationToken.None);
+        answer.Release();
+
+        var agents = await Task.WhenAll(first, second);
+        Assert.Multiple(() =>
+        {
+            Assert.That(agents.Select(a => a?.AgentId), Is.All.EqualTo(AliceAgent));
+            Assert.That(harness.Remote.To(Search), Has.Count.EqualTo(1), "one search for both");
+        });
+    }
 }

@@ -73,6 +73,8 @@ public sealed class ProcessorTests
         var attributes = JsonSerializer.Serialize(new { from = Caller, call_sid = "CA0123456789abcdef0123456789abcdef" });
         NewCallerWorld(harness.Remote, taskSid, attributes);
         harness.Remote.On(HttpMethod.Get, "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Calls/CA0123456789abcdef0123456789abcdef/Recordings.json", HttpStatusCode.ServiceUnavailable, """{"code":20500,"message":"unavailable","status":503}""");
+        // The call itself Twilio no longer knows (the voice comment falls back to the task's lines): read, no failure.
+        harness.Remote.On(HttpMethod.Get, "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Calls/CA0123456789abcdef0123456789abcdef.json", HttpStatusCode.NotFound, """{"code":20404,"message":"not found","status":404}""");
 
         var failure = await Assert.ThrowsAsync<RetryableException>(() => harness.Processor.ProcessAsync(ProcessingHarness.Event("task.completed", taskSid, attributes), CancellationToken.None));
 
