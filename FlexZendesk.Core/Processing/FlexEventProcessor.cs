@@ -119,10 +119,17 @@ public sealed class FlexEventProcessor(
             await session.RecordAsync(l => l.RecordAgent(agent, since), cancellationToken);
         }
 
+        return work.PopStage == TaskStages.Accepted && IsTransfer(session.Ledger, worker) ? TransferStage(worker) : work.Stage;
+    }
+
+    /// <summary>The worker accepts a task another worker accepted first.</summary>
+    private static bool IsTransfer(TaskLedger ledger, string worker) => ledger.AgentHistory.Count > 1 && ledger.AgentHistory[0].WorkerSid != worker;
+
+    /// <summary>A transferee's note stage, when accepted or transfer notes are wanted; else none.</summary>
+    private string? TransferStage(string worker)
+    {
         var stages = noteOptions.Value.StageSet;
-        return work.PopStage == TaskStages.Accepted && session.Ledger.AgentHistory.Count > 1 && session.Ledger.AgentHistory[0].WorkerSid != worker
-            ? stages.Contains(TaskStages.Accepted) || stages.Contains(TaskStages.Transfer) ? TaskStages.TransferTo(worker) : null
-            : work.Stage;
+        return stages.Contains(TaskStages.Accepted) || stages.Contains(TaskStages.Transfer) ? TaskStages.TransferTo(worker) : null;
     }
 
     /// <summary>A transfer note's first line names both agents: the one before this worker, and this one.</summary>

@@ -6,6 +6,7 @@ using FlexZendesk.Core.Queues;
 using FlexZendesk.Core.Telemetry;
 using FlexZendesk.Core.Tickets;
 using FlexZendesk.Core.Twilio;
+using FlexZendesk.Core.Zendesk;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TaskRouterEvent = Twilio.Rest.Taskrouter.V1.Workspace.EventResource;
@@ -42,6 +43,7 @@ public sealed partial class EventReconciler(
     IOptions<TwilioOptions> twilioOptions,
     IOptions<TicketOptions> ticketOptions,
     IOptions<NoteOptions> noteOptions,
+    IOptions<ZendeskOptions> zendeskOptions,
     TimeProvider clock,
     ILogger<EventReconciler> logger)
 {
@@ -49,13 +51,18 @@ public sealed partial class EventReconciler(
     private static readonly TimeSpan Span = TimeSpan.FromHours(6);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
     private readonly string _owner = Guid.NewGuid().ToString("N");
-    private readonly string[] _types = HandledTypes(noteOptions.Value, ticketOptions.Value, ingress);
+    private readonly string[] _types = HandledTypes(noteOptions.Value, ticketOptions.Value, zendeskOptions.Value, ingress);
 
-    /// <summary>The event types processing acts on (ticket creation, the configured stages), as the ingress filter allows them.</summary>
+    /// <summary>
+    /// The event types processing acts on (ticket creation, the configured stages, the call's voice comment or call
+    /// record at completion, an abandoned call's record), as the ingress filter allows them.
+    /// </summary>
     public IReadOnlyList<string> EventTypes => _types;
 
-    private static string[] HandledTypes(NoteOptions notes, TicketOptions tickets, EventTypeFilter ingress) =>
+    private static string[] HandledTypes(NoteOptions notes, TicketOptions tickets, ZendeskOptions zendesk, EventTypeFilter ingress) =>
         [.. notes.StageSet.SelectMany(TaskStages.EventTypesOf).Append(tickets.CreateOn)
+            .Concat(notes.VoiceComment || zendesk.TalkAppId is not null ? ["task.completed"] : [])
+            .Concat(zendesk.TalkAppId is not null ? ["task.canceled"] : [])
             .Distinct(StringComparer.Ordinal).Where(t => t.EndsWith('*') || ingress.Allows(t)).Order(StringComparer.Ordinal)];
 
     public async Task<ReconcileResult> RunAsync(CancellationToken cancellationToken)

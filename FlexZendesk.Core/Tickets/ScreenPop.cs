@@ -57,7 +57,8 @@ public sealed partial class ScreenPop(IZendeskApi zendesk, ScreenPopPause pause,
     {
         var age = clock.GetUtcNow() - task.OccurredAt;
         var maxAge = options.Value.ScreenPopMaxAgeSeconds;
-        return ledger.WorkerSid != task.WorkerSid || ledger.AgentId is null ? "the worker is not mapped to a Zendesk agent"
+        return ledger.WorkerSid != task.WorkerSid ? "another worker's later acceptance is the task's current one"
+            : ledger.AgentId is null ? "the worker is not mapped to a Zendesk agent"
             : age.TotalSeconds > maxAge ? string.Create(CultureInfo.InvariantCulture, $"the event is {age.TotalSeconds:0} s old (Flex:ScreenPopMaxAgeSeconds {maxAge})")
             : options.Value.ScreenPopFor(ledger.TicketSource) == ScreenPops.User && ledger.RequesterId is null ? "the ticket has no requester to show"
             : pause.Until(clock.GetUtcNow()) is { } until ? string.Create(CultureInfo.InvariantCulture, $"paused until {until:HH:mm:ss}Z: the account refused screen pops")

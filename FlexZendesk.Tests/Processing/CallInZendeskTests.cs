@@ -134,6 +134,32 @@ public sealed class VoiceCommentTests : ScenarioFixture
 
         Assert.That(VoiceCalls.CommentsOfType(await TicketForAsync(taskSid), "VoiceComment"), Has.Count.EqualTo(1));
     }
+
+    [Test]
+    public async Task AWorkerThatDiedAfterTheVoiceCommentLeavesAClaimTheNextDeliveryResolvesByTheRecordingUrl()
+    {
+        var (_, email) = await VoiceCalls.SeedAgentAsync();
+        var call = VoiceCalls.NewCallSid();
+        var (caller, _) = await VoiceCalls.SeedCallAsync(call, recorded: true);
+        var json = VoiceCalls.CallAttributes(caller, call);
+        var taskSid = await VoiceCalls.AnsweredCallAsync(Scenario, json, email);
+        // As if the worker died between Zendesk's answer and its ledger save: the comment is there, the ledger holds a stale claim.
+        var session = await Scenario.App.Services.GetRequiredService<LedgerStore>().OpenAsync(taskSid, CancellationToken.None);
+        await session.RecordAsync(l => l.ClaimNote("voice_comment", new Claim("dead", DateTimeOffset.UnixEpoch)), CancellationToken.None);
+        var before = (await ZendeskRequestsAsync()).Count;
+
+        await Scenario.SendAsync("task.completed", taskSid, json);
+        await Scenario.DrainAsync();
+
+        var requests = (await ZendeskRequestsAsync()).Skip(before).ToList();
+        var report = await VoiceCalls.ReportAsync(Scenario, taskSid);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(VoiceCalls.CommentsOfType(await TicketForAsync(taskSid), "VoiceComment"), Has.Count.EqualTo(1));
+            Assert.That(requests.Select(r => r.GetProperty("method").GetString()), Is.EqualTo(new[] { "GET" }), "the comments read, no second update");
+            Assert.That(report.GetProperty("notes").GetProperty("voice_comment").GetString(), Is.EqualTo("done"));
+        });
+    }
 }
 
 /// <summary>

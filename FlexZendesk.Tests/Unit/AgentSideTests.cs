@@ -234,4 +234,31 @@ public sealed class AgentSideTests
             Assert.That(harness.Remote.To(Search), Has.Count.EqualTo(1), "one search for both");
         });
     }
+
+    [Test]
+    public async Task ACompletionThatMeetsTheAgentBeforeTheAcceptanceNoteLeavesTheAssigneeToThatNote()
+    {
+        await using var harness = await ProcessingHarness.StartAsync();
+        var taskSid = NewTaskSid();
+        var attributes = JsonSerializer.Serialize(new { from = Caller });
+        World(harness.Remote, taskSid, attributes);
+        // The completion first (out of order): it makes the ticket with its note, no agent known yet.
+        await harness.Processor.ProcessAsync(ProcessingHarness.Event("task.completed", taskSid, attributes), CancellationToken.None);
+        // Meanwhile the acceptance recorded its agent, as a concurrent delivery does before it writes its note.
+        var session = await harness.Ledgers.OpenAsync(taskSid, CancellationToken.None);
+        await session.RecordAsync(l => l.RecordAgent(new Core.Ledger.TaskAgent(Alice, AliceAgent, "Alice"), 0), CancellationToken.None);
+
+        await harness.Processor.ProcessAsync(ProcessingHarness.Event("task.completed", taskSid, attributes), CancellationToken.None);
+        var alone = harness.Remote.Calls.Count(c => c.Method == "PUT");
+        await harness.Processor.ProcessAsync(Reservation("reservation.accepted", taskSid, attributes, Alice, new { email = "alice@example.test" }), CancellationToken.None);
+
+        var puts = harness.Remote.Calls.Where(c => c.Method == "PUT" && c.Path == "/api/v2/tickets/9001.json").Select(Body).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(alone, Is.Zero, "no update of its own for the assignee: the acceptance note carries it");
+            Assert.That(puts, Has.Count.EqualTo(1));
+            Assert.That(Long(puts[0], "assignee_id"), Is.EqualTo(AliceAgent));
+            Assert.That(puts[0].GetProperty("comment").GetProperty("body").GetString(), Does.Contain($"[FlexZendesk {taskSid} accepted]"));
+        });
+    }
 }
