@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "wrk-setup" when args.Length >= 2 => await WrkSetup.WriteAsync(DevSettings.FromEnvironment(), args[1]),
     "client-floor" when args.Length >= 4 => await ClientFloor.RunAsync(DevSettings.FromEnvironment(), args[1], Arg(args, 2, 1), Arg(args, 3, 5000)),
     "reset-floor" => await WrkSetup.ResetFloorAsync(DevSettings.FromEnvironment(), args.Length > 1 ? args[1] : WrkSetup.FloorQueue),
+    "bench-select" => await SelectBench.RunAsync(DevSettings.FromEnvironment(), Arg(args, 1, 4), Arg(args, 2, 200)),
     "gap" => await Gap.RunAsync(DevSettings.FromEnvironment(), Arg(args, 1, 200), Arg(args, 2, 8)),
     "bench-ingress" => await IngressBench.RunAsync(DevSettings.FromEnvironment(), Arg(args, 1, 5000), Levels(args, 2, [1, 8, 32, 64]), !args.Contains("--no-header")),
     "bench-e2e" => args.Skip(1).FirstOrDefault() == "budget"

@@ -13,6 +13,7 @@ namespace FlexZendesk.Functions;
 [JsonSerializable(typeof(FlexZendesk.Functions.Admin.ReplayReport))]
 [JsonSerializable(typeof(FlexZendesk.Functions.Admin.TaskReport))]
 [JsonSerializable(typeof(FlexZendesk.Functions.Flex.TaskSelected))]
+[JsonSerializable(typeof(FlexZendesk.Functions.Flex.SelectAccepted))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class AppJsonContext : JsonSerializerContext;

@@ -140,6 +140,7 @@ public static class ControlApi
                 return Results.NoContent();
             }
         });
+        control.MapFlexAgentControl();
         control.MapPost("/faults", (FaultRule rule, SandboxState s) =>
         {
             lock (s.Gate)

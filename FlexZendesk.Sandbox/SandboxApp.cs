@@ -25,6 +25,7 @@ public sealed class SandboxApp
         app.UseRouting(); // after the gate, which strips the optional .json suffix
         app.MapZendesk();
         app.MapTwilio();
+        app.MapFlexAgents();
         app.MapTaskRouterEvents();
         app.MapControl();
         app.MapMonitor();

@@ -63,6 +63,12 @@ public sealed record TwMessage(string Sid, string ConversationSid, string Author
 /// <param name="Transcription">The text of a completed transcription of the recording, if Twilio made one.</param>
 public sealed record TwRecording(string Sid, string CallSid, int Duration, DateTimeOffset DateCreated, string? Transcription = null);
 
+/// <summary>A Flex token the sandbox minted: whose it is and until when it is valid.</summary>
+public sealed record FlexTokenGrant(string WorkerSid, string RealmUserId, string Identity, List<string> Roles, DateTimeOffset Expires);
+
+/// <summary>A worker's reservation of a task, as TaskRouter lists it.</summary>
+public sealed record TwReservation(string Sid, string WorkerSid, string WorkerName, string Status);
+
 /// <summary>A Twilio call: its lines, direction and times (ended once <see cref="Duration"/> is known).</summary>
 public sealed record TwCall(string Sid, string From, string To, string Direction, DateTimeOffset StartTime, int? Duration);
 

@@ -42,6 +42,12 @@ public sealed class SandboxState(TimeProvider clock)
     /// <summary>Twilio calls by SID, for <c>GET /2010-04-01/Accounts/{AC}/Calls/{CA}</c>.</summary>
     public Dictionary<string, TwCall> TwilioCalls { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Flex tokens minted by the control API, by token.</summary>
+    public Dictionary<string, FlexTokenGrant> FlexTokens { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>TaskRouter reservations by task SID.</summary>
+    public Dictionary<string, List<TwReservation>> Reservations { get; } = new(StringComparer.Ordinal);
+
     /// <summary>A user who may be assigned, submit for others or author private comments: role agent or admin.</summary>
     public bool IsAgent(long? id) => id is { } user && Users.TryGetValue(user, out var u) && u.Role is "agent" or "admin";
 
@@ -83,6 +89,8 @@ public sealed class SandboxState(TimeProvider clock)
             TalkApps.Add(DefaultTalkAppId);
             Calls.Clear();
             TwilioCalls.Clear();
+            FlexTokens.Clear();
+            Reservations.Clear();
         }
     }
 

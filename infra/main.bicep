@@ -50,9 +50,8 @@ param zendeskEmail string
 @secure()
 param zendeskApiToken string
 
-@description('Key the Flex UI plugin sends to /api/flex/tasks/selected; empty keeps that endpoint off. Stored in Key Vault only.')
-@secure()
-param flexPluginKey string = ''
+@description('Browser origins the Flex UI plugin calls /api/flex/tasks/selected from (comma separated): hosted Flex, plus a self-hosted Flex UI\'s own. The plugin authenticates with the agent\'s Flex token; the app answers CORS itself, so the Function App\'s platform CORS list stays empty.')
+param flexAllowedOrigins string = 'https://flex.twilio.com'
 
 @description('Further app settings from the README Configure table, e.g. {"Zendesk__RequestsPerMinute": "400", "Notes__Stages": "accepted,wrapup,completed"}.')
 param settings object = {}
@@ -202,12 +201,6 @@ resource storageSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!fle
   }
 }
 
-resource pluginSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(flexPluginKey)) {
-  parent: vault
-  name: 'FlexPluginKey'
-  properties: { value: flexPluginKey }
-}
-
 resource vaultReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, identity.id, keyVaultSecretsUser)
   scope: vault
@@ -278,7 +271,7 @@ var appSettings = union({
   Queues__EventsQueue: eventsQueue
   // The reconciliation timer's %Reconcile:Schedule%: the host needs it set (README "Gap-free").
   Reconcile__Schedule: '0 */5 * * * *'
-  Flex__PluginKey: empty(flexPluginKey) ? '' : vaultRef(vault.properties.vaultUri, pluginSecret.name)
+  Flex__AllowedOrigins: flexAllowedOrigins
 }, flex ? {
   // Identity-based, as the host reads it; the app builds its queue, table and blob clients the same way.
   AzureWebJobsStorage__accountName: storage.name

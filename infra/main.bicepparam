@@ -1,5 +1,5 @@
 // Parameters for main.bicep. Secrets are read from the environment of the deploying shell, never written here:
-//   export TWILIO_AUTH_TOKEN=... ZENDESK_API_TOKEN=...   (and FLEX_PLUGIN_KEY=... if the Flex UI plugin is used)
+//   export TWILIO_AUTH_TOKEN=... ZENDESK_API_TOKEN=...
 using 'main.bicep'
 
 param appName = 'flexzendesk-contoso'
@@ -10,7 +10,7 @@ param twilioWorkspaceSid = 'WSxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'
 param zendeskBaseUrl = 'https://your-subdomain.zendesk.com'
 param zendeskEmail = 'agent@example.com'
 param zendeskApiToken = readEnvironmentVariable('ZENDESK_API_TOKEN')
-param flexPluginKey = readEnvironmentVariable('FLEX_PLUGIN_KEY', '')
+param flexAllowedOrigins = 'https://flex.twilio.com'
 param alertEmail = ''
 param settings = {
   Zendesk__RequestsPerMinute: '200'

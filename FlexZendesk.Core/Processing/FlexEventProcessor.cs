@@ -187,6 +187,12 @@ public sealed class FlexEventProcessor(
 
         var stage = TaskStages.Of(envelope.EventType);
         var noteWanted = stage is not null && noteOptions.Value.StageSet.Contains(stage);
+        if (stage == TaskStages.Selected && task.WorkerSid is { } selector)
+        {
+            // The plugin's select names its (token-checked) worker: one note per task and agent.
+            stage = TaskStages.SelectedBy(selector);
+        }
+
         // An accepted reservation always has the agent's work to do (the assignee, the screen pop), ticket or not yet.
         var popStage = stage == TaskStages.Accepted && task.WorkerSid is not null ? stage : null;
         var call = calls.Asked(task);

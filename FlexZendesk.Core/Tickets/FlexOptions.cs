@@ -17,10 +17,10 @@ public sealed class FlexOptions
     public string TaskChannels { get; set; } = "";
 
     /// <summary>
-    /// The key a Flex UI plugin sends (header <c>x-functions-key</c>) to report the "selected" stage, which TaskRouter
-    /// has no event for. Empty: the endpoint is off. Secret; never logged.
+    /// The browser origins the Flex UI plugin may call the app from (CORS; comma separated): hosted Flex, and a
+    /// self-hosted Flex UI's own origin. The plugin authenticates with the agent's own Flex token, not a key.
     /// </summary>
-    public string PluginKey { get; set; } = "";
+    public string AllowedOrigins { get; set; } = "https://flex.twilio.com";
 
     /// <summary>
     /// What the agent's Zendesk screen opens when they accept a task (Talk Partner Edition display API):
@@ -63,6 +63,14 @@ public sealed class FlexOptionsValidator : IValidateOptions<FlexOptions>
         if (options.ScreenPopWithTicketNumber is not ("" or ScreenPops.Ticket or ScreenPops.User or ScreenPops.None))
         {
             builder.AddError("Flex:ScreenPopWithTicketNumber must be ticket, user, none or empty (= Flex:ScreenPop).");
+        }
+
+        foreach (var origin in FlexOptions.ListOf(options.AllowedOrigins))
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.AbsolutePath != "/" || origin.EndsWith('/'))
+            {
+                builder.AddError($"Flex:AllowedOrigins: {origin} is not an origin (scheme://host[:port], no path), e.g. https://flex.twilio.com.");
+            }
         }
 
         return builder.Range("Flex:ScreenPopMaxAgeSeconds", options.ScreenPopMaxAgeSeconds, 1, 3600).Build();

@@ -21,7 +21,7 @@ public sealed class NoteBuilder(TwilioRest twilio, IOptions<NoteOptions> notes)
     public async Task<string> BuildAsync(TaskContext task, string stage, string? heading, IReadOnlyList<CallRecording>? recordings, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
-        text.Append(heading ?? $"Twilio Flex task {stage}").Append('\n');
+        text.Append(heading ?? $"Twilio Flex task {TaskStages.Kind(stage)}").Append('\n');
         Line(text, "Task", task.TaskSid);
         Line(text, "Channel", task.Channel);
         Line(text, "Caller", task.From);

@@ -49,7 +49,7 @@ public sealed partial class ScreenPop(IZendeskApi zendesk, ScreenPopPause pause,
             }
         }
 
-        var outcome = await DisplayAsync(session.Ledger, task, cancellationToken);
+        var outcome = await DisplayAsync(session.Ledger.AgentId!.Value, session.Ledger, task.TaskSid, cancellationToken);
         await session.RecordAsync(l => l.RecordPop(stage, worker, outcome), cancellationToken);
     }
 
@@ -65,9 +65,32 @@ public sealed partial class ScreenPop(IZendeskApi zendesk, ScreenPopPause pause,
             : null;
     }
 
-    private async Task<string> DisplayAsync(TaskLedger ledger, TaskContext task, CancellationToken cancellationToken)
+    /// <summary>
+    /// The pop of an agent's select in the Flex UI (the plugin's call): on every select, at once, with no ledger claim
+    /// (an agent switching between tasks wants each one's ticket), when the task has its ticket and the worker is one of
+    /// the task's agents; the acceptance pops the rest. The same refusals and pause as the acceptance's pop.
+    /// </summary>
+    public async Task<string> PopOnSelectAsync(TaskLedger ledger, string workerSid, CancellationToken cancellationToken)
     {
-        var (agent, ticket, user) = (ledger.AgentId!.Value, ledger.TicketId!.Value, ledger.RequesterId);
+        var agent = ledger.AgentHistory.FirstOrDefault(a => a.WorkerSid == workerSid)?.AgentId;
+        var why = ledger.TicketId is null ? "the task has no ticket yet (its acceptance pops it)"
+            : agent is null ? "the worker is not mapped to a Zendesk agent (yet)"
+            : options.Value.ScreenPopFor(ledger.TicketSource) == ScreenPops.None ? "Flex:ScreenPop is none"
+            : options.Value.ScreenPopFor(ledger.TicketSource) == ScreenPops.User && ledger.RequesterId is null ? "the ticket has no requester to show"
+            : pause.Until(clock.GetUtcNow()) is { } until ? string.Create(CultureInfo.InvariantCulture, $"paused until {until:HH:mm:ss}Z: the account refused screen pops")
+            : null;
+        if (why is not null)
+        {
+            LogSkipped(logger, ledger.TaskSid, workerSid, why);
+            return "skipped: " + why;
+        }
+
+        return await DisplayAsync(agent!.Value, ledger, ledger.TaskSid, cancellationToken);
+    }
+
+    private async Task<string> DisplayAsync(long agent, TaskLedger ledger, string taskSid, CancellationToken cancellationToken)
+    {
+        var (ticket, user) = (ledger.TicketId!.Value, ledger.RequesterId);
         var ticketPop = options.Value.ScreenPopFor(ledger.TicketSource) == ScreenPops.Ticket;
         var what = ticketPop ? $"ticket {ticket}" : $"user {user}";
         IApiResponse response;
@@ -77,13 +100,13 @@ public sealed partial class ScreenPop(IZendeskApi zendesk, ScreenPopPause pause,
         }
         catch (RetryableException ex)
         {
-            LogFailed(logger, task.TaskSid, agent, ex.Message);
+            LogFailed(logger, taskSid, agent, ex.Message);
             return "failed: " + ex.Message;
         }
 
         if (response.IsSuccessStatusCode)
         {
-            LogPopped(logger, what, agent, task.TaskSid);
+            LogPopped(logger, what, agent, taskSid);
             return $"done: {what} on agent {agent}'s screen";
         }
 
@@ -96,7 +119,7 @@ public sealed partial class ScreenPop(IZendeskApi zendesk, ScreenPopPause pause,
         switch (status)
         {
             case 404:
-                LogNotDelivered(logger, what, agent, task.TaskSid);
+                LogNotDelivered(logger, what, agent, taskSid);
                 return $"failed: HTTP 404 for {what} on agent {agent} (not online in Zendesk, or an unknown id)";
             case 401 or 402 or 403:
                 if (pause.Start(clock.GetUtcNow()))
@@ -106,7 +129,7 @@ public sealed partial class ScreenPop(IZendeskApi zendesk, ScreenPopPause pause,
 
                 return $"failed: HTTP {status}: the account refuses screen pops (Talk Partner Edition?); paused";
             default:
-                LogFailed(logger, task.TaskSid, agent, $"HTTP {status}");
+                LogFailed(logger, taskSid, agent, $"HTTP {status}");
                 return $"failed: HTTP {status}";
         }
     }

@@ -47,8 +47,17 @@ public static class TaskStages
     /// </summary>
     public static string TransferTo(string workerSid) => $"{Transfer}_{workerSid}";
 
-    /// <summary>The stage a note key belongs to (<c>transfer_WK…</c> → <c>transfer</c>), for metrics and settings.</summary>
-    public static string Kind(string stage) => stage.StartsWith(Transfer + "_", StringComparison.Ordinal) ? Transfer : stage;
+    /// <summary>
+    /// The note stage of an agent's select in the Flex UI: one note per task and agent, however often a multitasking
+    /// agent switches back to it.
+    /// </summary>
+    public static string SelectedBy(string workerSid) => $"{Selected}_{workerSid}";
+
+    /// <summary>The stage a note key belongs to (<c>transfer_WK…</c> → <c>transfer</c>, <c>selected_WK…</c> → <c>selected</c>), for metrics and settings.</summary>
+    public static string Kind(string stage) =>
+        stage.StartsWith(Transfer + "_", StringComparison.Ordinal) ? Transfer
+        : stage.StartsWith(Selected + "_WK", StringComparison.Ordinal) ? Selected
+        : stage;
 
     /// <summary>Stages after which the task is over: writing its attributes is pointless.</summary>
     public static bool IsFinal(string stage) => stage is Completed or Canceled;

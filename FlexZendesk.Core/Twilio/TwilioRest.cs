@@ -8,6 +8,8 @@ using Twilio.Rest;
 using Twilio.Rest.Api.V2010.Account.Call;
 using Twilio.Rest.Conversations.V1.Conversation;
 using Twilio.Rest.Taskrouter.V1.Workspace;
+using ReadReservationOptions = Twilio.Rest.Taskrouter.V1.Workspace.Task.ReadReservationOptions;
+using ReservationResource = Twilio.Rest.Taskrouter.V1.Workspace.Task.ReservationResource;
 using TranscriptionResource = Twilio.Rest.Api.V2010.Account.Recording.TranscriptionResource;
 using CallResource = Twilio.Rest.Api.V2010.Account.CallResource;
 using EventResource = Twilio.Rest.Taskrouter.V1.Workspace.EventResource;
@@ -61,6 +63,17 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="workerSid"/> took the task: one of its reservations of it is accepted, wrapping or
+    /// completed (an agent selects a task in wrap-up too). False when the task is unknown.
+    /// </summary>
+    public async Task<bool> WorkerTookTaskAsync(string workspaceSid, string taskSid, string workerSid, CancellationToken cancellationToken)
+    {
+        var read = new ReadReservationOptions(workspaceSid, taskSid) { WorkerSid = workerSid, PageSize = 20, Limit = 20 };
+        var reservations = await CallAsync(client => ReservationResource.ReadAsync(read, client), "Twilio task reservations", notFound: null, preconditionFailed: false, cancellationToken);
+        return reservations?.Any(r => r.WorkerSid == workerSid && r.ReservationStatus?.ToString() is "accepted" or "wrapping" or "completed") == true;
     }
 
     /// <summary>The first <paramref name="limit"/> messages of a conversation, in index order.</summary>

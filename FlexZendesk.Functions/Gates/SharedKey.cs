@@ -5,14 +5,14 @@ namespace FlexZendesk.Functions.Gates;
 
 /// <summary>
 /// A key shared with a caller, sent in <c>x-functions-key</c> (the header Functions keys use, so one value can also be a
-/// host key): the Flex plugin key, and the admin key when no host guards admin functions.
+/// host key): the admin key when no host guards admin functions.
 /// </summary>
 public static partial class SharedKey
 {
     public const string Header = "x-functions-key";
 
     /// <summary>Null when the header carries <paramref name="expected"/>; otherwise the 403 answer, logged without either value.</summary>
-    /// <param name="what">Which key, for the log and the answer ("admin", "plugin").</param>
+    /// <param name="what">Which key, for the log and the answer ("admin").</param>
     public static IResult? Require(HttpContext http, string expected, string what, ILogger logger)
     {
         if (Matches(http.Request.Headers[Header].ToString(), expected))

@@ -16,7 +16,9 @@ public static class FlexZendeskRegistration
         services.AddFlexZendeskProcessing();
         services.AddFlexZendeskProblemDetails();
         services.AddSingleton<TwilioWebhookGate>();
-        services.AddSingleton<PluginKeyGate>();
+        services.AddCors();
+        services.AddSingleton<FlexCors>();
+        services.AddSingleton<FlexTokens>();
         return services;
     }
 }

@@ -37,7 +37,7 @@ public sealed class FunctionMetadataTests
             "TaskRouterEvents: httpTrigger route=taskrouter/events methods=post auth=Anonymous queue= connection=",
             "StudioEvents: httpTrigger route=studio/events methods=post auth=Anonymous queue= connection=",
             "StudioTicketLookup: httpTrigger route=studio/tickets/lookup methods=get,post auth=Anonymous queue= connection=",
-            "FlexTaskSelected: httpTrigger route=flex/tasks/selected methods=post auth=Anonymous queue= connection=",
+            "FlexTaskSelected: httpTrigger route=flex/tasks/selected methods=post,options auth=Anonymous queue= connection=",
             "Health: httpTrigger route=health methods=get auth=Anonymous queue= connection=",
             "ReplayPoison: httpTrigger route=ops/poison/replay methods=post auth=Admin queue= connection=",
             "TaskStory: httpTrigger route=ops/tasks/{taskSid} methods=get auth=Admin queue= connection=",
@@ -136,7 +136,7 @@ public sealed class FunctionMetadataTests
         Assert.That(keys, Is.SupersetOf(AllSettings().Select(s => $"{s.Section}__{s.Name}").Append("AzureWebJobsStorage").Append("FUNCTIONS_WORKER_RUNTIME")));
         Assert.Multiple(() =>
         {
-            foreach (var secret in new[] { "Twilio__AuthToken", "Twilio__ApiKeySecret", "Zendesk__ApiToken", "Zendesk__OAuthToken", "Flex__PluginKey", "Admin__Key" })
+            foreach (var secret in new[] { "Twilio__AuthToken", "Twilio__ApiKeySecret", "Zendesk__ApiToken", "Zendesk__OAuthToken", "Admin__Key" })
             {
                 Assert.That(values.GetProperty(secret).GetString(), Does.StartWith("<").Or.Empty, secret + " must be a placeholder");
             }

@@ -8,24 +8,24 @@ namespace FlexZendesk.Tests.Security;
 /// <summary>No auth token, API token, storage key or signature ever reaches a log line, at any level.</summary>
 public sealed partial class SecretsInLogsTests
 {
-    private const string PluginKey = "plugin-key-that-must-not-leak";
-
     [Test]
     public async Task AFullRunLogsNoSecret()
     {
         await Remote.ResetAsync();
         var logs = new CapturingLoggerProvider();
         var signatures = new List<string>();
-        await using (var scenario = new FlexScenario(new Dictionary<string, string?> { ["Flex:PluginKey"] = PluginKey, ["Notes:Stages"] = "accepted,selected,completed" }, logs))
+        var flexTokens = new List<string>();
+        await using (var scenario = new FlexScenario(new Dictionary<string, string?> { ["Notes:Stages"] = "accepted,selected,completed" }, logs))
         {
             using var client = scenario.App.CreateClient();
             var taskSid = NewTaskSid();
             var attributes = Attributes(new { from = "+14155550900", zdCustomTags = "[a b]" });
             await SeedTaskAsync(taskSid, attributes);
-            foreach (var eventType in new[] { "task.created", "reservation.accepted", "task.completed" })
-            {
-                await scenario.SendAsync(eventType, taskSid, attributes);
-            }
+            const string worker = "WK0123456789abcdef0123456789abcdef";
+            await scenario.SendAsync("task.created", taskSid, attributes);
+            await scenario.SendForWorkerAsync("reservation.accepted", taskSid, attributes, worker, "Alice", new { email = "alice@example.test" });
+            await scenario.SendAsync("task.completed", taskSid, attributes);
+            await scenario.DrainAsync();
 
             // Rejected callbacks: tampered, wrong token, missing header.
             var fields = TaskRouterSamples.Event("task.created");
@@ -37,12 +37,17 @@ public sealed partial class SecretsInLogsTests
             using (var wrong = scenario.App.Signer.Form("/api/taskrouter/events", fields, forged))
             using (var response = await client.SendAsync(wrong)) { }
 
-            // A rejected and an accepted plugin call.
-            foreach (var key in new[] { "wrong-" + PluginKey, PluginKey })
+            // The plugin's calls with a forged, an expired and a valid Flex token (in the body and as a bearer token).
+            flexTokens.Add("forged-" + Guid.NewGuid().ToString("N"));
+            flexTokens.Add((await Remote.PostControlAsync("/_sandbox/flex-tokens", new { worker_sid = worker, realm_user_id = "alice@example.test", ttl_seconds = 0 })).GetProperty("token").GetString()!);
+            flexTokens.Add((await Remote.PostControlAsync("/_sandbox/flex-tokens", new { worker_sid = worker, realm_user_id = "alice@example.test" })).GetProperty("token").GetString()!);
+            foreach (var token in flexTokens)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/flex/tasks/selected") { Content = JsonContent.Create(new { taskSid, workspaceSid = FunctionsApp.WorkspaceSid }) };
-                request.Headers.Add("x-functions-key", key);
-                using var response = await client.SendAsync(request);
+                using var inBody = new HttpRequestMessage(HttpMethod.Post, "/api/flex/tasks/selected") { Content = JsonContent.Create(new { taskSid, token }) };
+                using var answer = await client.SendAsync(inBody);
+                using var asBearer = new HttpRequestMessage(HttpMethod.Post, "/api/flex/tasks/selected") { Content = JsonContent.Create(new { taskSid }) };
+                asBearer.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                using var bearerAnswer = await client.SendAsync(asBearer);
             }
 
             // Zendesk refusing our credentials once, and failing once.
@@ -64,7 +69,7 @@ public sealed partial class SecretsInLogsTests
 
         var text = string.Join("\n", logs.Lines);
         // The scan means something only if the paths that handle secrets did log.
-        Assert.That(text, Does.Contain("Created Zendesk ticket").And.Contain("Rejected a callback").And.Contain("no valid plugin key")
+        Assert.That(text, Does.Contain("Created Zendesk ticket").And.Contain("Rejected a callback").And.Contain("A Flex token was refused")
             .And.Contain("HTTP 401").And.Contain("Storage unavailable"));
         var secrets = new Dictionary<string, string>
         {
@@ -74,12 +79,16 @@ public sealed partial class SecretsInLogsTests
             ["Twilio Basic credentials"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{FunctionsApp.AccountSid}:{FunctionsApp.AuthToken}")),
             ["storage account key"] = StorageKey().Match(TestEnvironment.StorageConnectionString).Groups[1].Value,
             ["dead storage key"] = DeadKey,
-            ["plugin key"] = PluginKey,
             ["sandbox control key"] = SandboxServer.ControlKey,
         };
         foreach (var (i, signature) in signatures.Index())
         {
             secrets[$"signature {i}"] = signature;
+        }
+
+        foreach (var (i, token) in flexTokens.Index())
+        {
+            secrets[$"Flex token {i}"] = token;
         }
 
         Assert.Multiple(() =>

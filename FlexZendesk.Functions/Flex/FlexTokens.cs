@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Serialization;
+using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Text;
+using FlexZendesk.Core.Twilio;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace FlexZendesk.Functions.Flex;
+
+/// <summary>The agent a valid Flex token belongs to, as Twilio answers for it.</summary>
+/// <param name="RealmUserId">The agent's SSO login (usually their e-mail). Personal data: never above Debug.</param>
+public sealed record FlexAgent(string WorkerSid, string? RealmUserId, string? Identity, DateTimeOffset Expiration);
+
+/// <summary>
+/// Validates the agent's Flex token with Twilio (<c>POST https://iam.twilio.com/v1/Accounts/{AC}/Tokens/validate</c>,
+/// Basic account credentials, JSON <c>{"token": …}</c>), through the Twilio HTTP client (so <c>Twilio:ApiBaseUrl</c>
+/// sends it to the sandbox like every other Twilio call). A valid answer is cached until the token's own expiry (at
+/// most an hour), a refusal for a minute, both keyed by the token's hash, in a bounded cache; the token itself is never
+/// logged or kept.
+/// </summary>
+public sealed partial class FlexTokens(IHttpClientFactory http, IOptions<TwilioOptions> options, TimeProvider clock, ILogger<FlexTokens> logger) : IDisposable
+{
+    private static readonly TimeSpan MaxValid = TimeSpan.FromHours(1);
+    private static readonly TimeSpan Refused = TimeSpan.FromMinutes(1);
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+
+    public void Dispose() => _cache.Dispose();
+
+    /// <returns>The token's agent, or null when Twilio says the token is not valid (forged, expired, not a Flex token of this account).</returns>
+    /// <exception cref="RetryableException">Twilio did not answer, or refused our own credentials: the caller answers 503.</exception>
+    public async Task<FlexAgent?> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        var key = Hashes.Sha256Hex(token, 64);
+        if (_cache.TryGetValue(key, out FlexAgent? known))
+        {
+            return known is not null && known.Expiration > clock.GetUtcNow() ? known : null;
+        }
+
+        var agent = await AskTwilioAsync(token, cancellationToken);
+        var now = clock.GetUtcNow();
+        var lifetime = agent is null ? Refused : agent.Expiration - now < MaxValid ? agent.Expiration - now : MaxValid;
+        if (lifetime > TimeSpan.Zero)
+        {
+            _cache.Set(key, agent, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
+        }
+
+        return agent is not null && agent.Expiration > now ? agent : null;
+    }
+
+    private async Task<FlexAgent?> AskTwilioAsync(string token, CancellationToken cancellationToken)
+    {
+        var twilio = options.Value;
+        var (user, secret) = string.IsNullOrEmpty(twilio.AuthToken) ? (twilio.ApiKeySid, twilio.ApiKeySecret) : (twilio.AccountSid, twilio.AuthToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://iam.twilio.com/v1/Accounts/{twilio.AccountSid}/Tokens/validate")
+        {
+            Content = JsonContent.Create(new TokenQuestion(token), FlexTokenJson.Default.TokenQuestion),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{secret}")));
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.CreateClient(TwilioRest.HttpClientName).SendAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new RetryableException($"Twilio token validation: no answer ({ex.GetType().Name})", inner: ex);
+        }
+
+        using (response)
+        {
+            if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity)
+            {
+                // Twilio found nothing to validate in it: a token that is not one.
+                LogRefused(logger, (int)response.StatusCode, null);
+                return null;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                // 401/403 is our account's credentials, 429/5xx Twilio's state: not the agent's fault either way.
+                throw new RetryableException($"Twilio token validation: HTTP {(int)response.StatusCode}");
+            }
+
+            var answer = await response.Content.ReadFromJsonAsync(FlexTokenJson.Default.TokenAnswer, cancellationToken);
+            if (answer is not { Valid: true, WorkerSid.Length: > 0 } valid)
+            {
+                LogRefused(logger, (int)response.StatusCode, answer?.Code);
+                return null;
+            }
+
+            return new FlexAgent(valid.WorkerSid!, valid.RealmUserId, valid.Identity, valid.Expiration ?? clock.GetUtcNow().Add(Refused));
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "A Flex token was refused by Twilio's validation (HTTP {Status}, code {Code})")]
+    private static partial void LogRefused(ILogger logger, int status, int? code);
+}
+
+internal sealed record TokenQuestion(string Token);
+
+/// <summary>Twilio's answer: <c>valid</c>, <c>code</c>, <c>expiration</c>, <c>realm_user_id</c>, <c>identity</c>, <c>worker_sid</c>.</summary>
+internal sealed record TokenAnswer(bool Valid, int? Code, DateTimeOffset? Expiration, string? RealmUserId, string? Identity, string? WorkerSid);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(TokenQuestion))]
+[JsonSerializable(typeof(TokenAnswer))]
+internal sealed partial class FlexTokenJson : JsonSerializerContext;
