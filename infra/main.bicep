@@ -319,7 +319,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: { maximumInstanceCount: maximumInstanceCount, instanceMemoryMB: instanceMemoryMB }
     } : null
   }
-  dependsOn: [vaultReader, packageReader, queueWriter, tableWriter, twilioSecret, zendeskSecret, storageSecret, pluginSecret, share, eventQueues, ledgerTables, packageContainer, payloadContainer]
+  dependsOn: [vaultReader, packageReader, queueWriter, tableWriter, twilioSecret, zendeskSecret, storageSecret, share, eventQueues, ledgerTables, packageContainer, payloadContainer]
 }
 
 resource appConfig 'Microsoft.Web/sites/config@2024-04-01' = {
