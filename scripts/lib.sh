@@ -13,6 +13,17 @@ ensure_azurite() {
   fi
 }
 
+# The Flex UI plugin's packages, as its package-lock.json pins them (installed once, again when the lock changes).
+ensure_plugin_packages() {
+  local dir="$repo_root/flex-plugin" stamp="$repo_root/flex-plugin/node_modules/.lock-hash" hash
+  hash=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
+    echo "Installing the Flex UI plugin's packages (pinned in flex-plugin/package-lock.json) ..." >&2
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >&2
+    echo "$hash" > "$stamp"
+  fi
+}
+
 # Prints the first URL an ASP.NET Core app logged as "Now listening on:" (it binds port 0 and reports the real
 # port), waiting up to the given seconds while the process lives.
 listening_url() { # log pid [seconds]

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace FlexZendesk.Core.Tickets;
 
 /// <summary>
-/// Screen pop: writes <c>zd_ticket_id</c> and <c>zd_user_id</c> into the task attributes with If-Match carrying the
+/// Screen pop: writes <c>zd_ticket_id</c>, <c>zd_user_id</c> and <c>zd_ticket_source</c> (<c>created</c> or <c>existing</c>) into the task attributes with If-Match carrying the
 /// version just read (bare or quoted, as Twilio sent it); a 412 (someone else changed the task in between) re-reads,
 /// merges into the fresh attributes and tries again, so a concurrent change is never overwritten.
 /// </summary>
@@ -24,6 +24,8 @@ public sealed partial class TaskWriteBack(TwilioRest twilio, Microsoft.Extension
             ?? throw new PermanentException("Neither the event nor Twilio:WorkspaceSid names the workspace to write the task attributes back to");
         var ticketId = ledger.TicketId!.Value.ToString(CultureInfo.InvariantCulture);
         var userId = ledger.RequesterId?.ToString(CultureInfo.InvariantCulture);
+        // created, or existing (the caller's zd_ticket_id): the Flex UI plugin's NAVIGATE choice differs by it.
+        var source = ledger.TicketSource;
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             var current = await twilio.ReadTaskAsync(workspace, task.TaskSid, cancellationToken);
@@ -35,7 +37,8 @@ public sealed partial class TaskWriteBack(TwilioRest twilio, Microsoft.Extension
 
             var attributes = Parse(current.Attributes)
                 ?? throw new PermanentException("The task attributes are not a JSON object; not overwriting them");
-            if (attributes["zd_ticket_id"]?.ToString() == ticketId && (userId is null || attributes["zd_user_id"]?.ToString() == userId))
+            if (attributes["zd_ticket_id"]?.ToString() == ticketId && (userId is null || attributes["zd_user_id"]?.ToString() == userId)
+                && (source is null || attributes["zd_ticket_source"]?.ToString() == source))
             {
                 break;
             }
@@ -44,6 +47,11 @@ public sealed partial class TaskWriteBack(TwilioRest twilio, Microsoft.Extension
             if (userId is not null)
             {
                 attributes["zd_user_id"] = userId;
+            }
+
+            if (source is not null)
+            {
+                attributes["zd_ticket_source"] = source;
             }
 
             // Without a version there is nothing to protect: Twilio always sends one, so this is a stand-in's gap.

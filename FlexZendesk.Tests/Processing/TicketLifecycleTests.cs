@@ -45,6 +45,7 @@ public sealed class TicketLifecycleTests : ScenarioFixture
             Assert.That(ticket.GetProperty("comments").EnumerateArray().All(c => !c.GetProperty("public").GetBoolean()), Is.True, "notes are internal");
             Assert.That(attributes.GetProperty("zd_ticket_id").GetString(), Is.EqualTo(ticket.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)));
             Assert.That(attributes.GetProperty("zd_user_id").GetString(), Is.EqualTo(requester.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(attributes.GetProperty("zd_ticket_source").GetString(), Is.EqualTo("created"), "the plugin's NAVIGATE choice tells a created ticket from the caller's");
             Assert.That(attributes.GetProperty("zdCustomTags").GetString(), Is.EqualTo("[vip billing ]"), "write-back merges, never replaces");
             Assert.That(rawAttributes, Does.Contain("\"from\":\"+14155550100\""), "written back without re-escaping");
             Assert.That(calls, Has.Count.EqualTo(4), "search user, create user, create ticket with the accepted note, completed note");

@@ -50,10 +50,15 @@ public sealed partial class SecretsInLogsTests
                 using var bearerAnswer = await client.SendAsync(asBearer);
             }
 
-            // Zendesk refusing our credentials once, and failing once.
+            // Zendesk refusing our credentials once, and failing once: faults armed only once nothing else is in flight,
+            // then a new caller's task whose first Zendesk calls meet them.
+            await scenario.DrainAsync();
             await Remote.PostControlAsync("/_sandbox/faults", new { api = "zendesk", mode = "status", status = 401, count = 1 });
             await Remote.PostControlAsync("/_sandbox/faults", new { api = "zendesk", mode = "status", status = 500, count = 1 });
-            await scenario.SendAsync("task.wrapup", taskSid, attributes);
+            var second = NewTaskSid();
+            var secondAttributes = Attributes(new { from = "+14155550901" });
+            await SeedTaskAsync(second, secondAttributes);
+            await scenario.SendAsync("task.completed", second, secondAttributes);
             await scenario.DrainAsync();
         }
 
