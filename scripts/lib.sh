@@ -13,6 +13,15 @@ ensure_azurite() {
   fi
 }
 
+# Debian's Chromium for the browser test (playwright-core drives it; no browser download), installed when missing.
+ensure_chromium() {
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && return 0
+  echo "Installing Debian's chromium for the browser test ..." >&2
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >&2
+}
+
 # The Flex UI plugin's packages, as its package-lock.json pins them (installed once, again when the lock changes).
 ensure_plugin_packages() {
   local dir="$repo_root/flex-plugin" stamp="$repo_root/flex-plugin/node_modules/.lock-hash" hash
