@@ -168,7 +168,7 @@ internal static class E2eBench
             | 429 answers | {tooMany} |
             """));
         // BENCH_MIN_BUDGET_USE (percent, default 90): the least share of its binding limit every full minute must use; CI
-        // sets 85 (see .ci/run), a margin for a shared machine's stalls; the full-size shares are in docs/benchmarks.md.
+        // sets 85 (see .ci/run), a margin for a shared machine's stalls; the full-size shares are in docs/performance.md.
         var minUse = Budget("BENCH_MIN_BUDGET_USE", 90) / 100.0;
         var used = shares.Count > 0 && shares.Min() >= minUse;
         return complete == lifecycles && lost + duplicateTickets + duplicateNotes == 0 && tooMany == 0 && (minUse == 0 || used) ? 0 : 1;

@@ -1,6 +1,6 @@
 using FlexZendesk.DevTools;
 
-// Developer commands for a local run (see README "Run locally"). Settings come from the same
+// Developer commands for a local run (docs/running.md). Settings come from the same
 // environment variables as the app: AzureWebJobsStorage, Twilio__AuthToken, Twilio__WebhookBaseUrl, ...
 return args.FirstOrDefault() switch
 {

@@ -10,7 +10,7 @@ namespace FlexZendesk.Standalone;
 /// </summary>
 /// <remarks>
 /// The Functions host does the same with its own numbers (a 10-minute lease, renewed; not configurable): under the
-/// host, a crashed instance's messages come back after up to 10 minutes. See README "Reliability".
+/// host, a crashed instance's messages come back after up to 10 minutes. See docs/testing.md "Soak and crash safety".
 /// </remarks>
 internal sealed class MessageLease : IAsyncDisposable
 {

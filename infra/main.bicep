@@ -18,7 +18,7 @@ param hostingPlan string = 'FlexConsumption'
 @allowed(['EP1', 'EP2', 'EP3'])
 param premiumSku string = 'EP1'
 
-@description('Flex Consumption: most instances. The Zendesk budgets are account-wide and shared by every instance through Azure Storage (see README).')
+@description('Flex Consumption: most instances. The Zendesk budgets are account-wide and shared by every instance through Azure Storage (docs/budget.md).')
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 4
@@ -53,7 +53,7 @@ param zendeskApiToken string
 @description('Browser origins the Flex UI plugin calls /api/flex/tasks/selected from (comma separated): hosted Flex, plus a self-hosted Flex UI\'s own. The plugin authenticates with the agent\'s Flex token; the app answers CORS itself, so the Function App\'s platform CORS list stays empty.')
 param flexAllowedOrigins string = 'https://flex.twilio.com'
 
-@description('Further app settings from the README Configure table, e.g. {"Zendesk__RequestsPerMinute": "400", "Notes__Stages": "accepted,wrapup,completed"}.')
+@description('Further app settings from docs/configuration.md, e.g. {"Zendesk__RequestsPerMinute": "400", "Notes__Stages": "accepted,wrapup,completed"}.')
 param settings object = {}
 
 @description('E-mail address for alerts; empty creates the alerts without a notification target.')
@@ -258,7 +258,7 @@ func vaultRef(vaultUri string, secret string) string => '@Microsoft.KeyVault(Sec
 
 var publicBaseUrl = empty(webhookBaseUrl) ? 'https://${app.properties.defaultHostName}' : webhookBaseUrl
 
-// The README Configure table; `settings` overrides any of these.
+// docs/configuration.md; `settings` overrides any of these.
 var appSettings = union({
   APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
   Twilio__AccountSid: twilioAccountSid
@@ -269,7 +269,7 @@ var appSettings = union({
   Zendesk__Email: zendeskEmail
   Zendesk__ApiToken: vaultRef(vault.properties.vaultUri, zendeskSecret.name)
   Queues__EventsQueue: eventsQueue
-  // The reconciliation timer's %Reconcile:Schedule%: the host needs it set (README "Gap-free").
+  // The reconciliation timer's %Reconcile:Schedule%: the host needs it set (docs/processing.md "Gap-free").
   Reconcile__Schedule: '0 */5 * * * *'
   Flex__AllowedOrigins: flexAllowedOrigins
 }, flex ? {

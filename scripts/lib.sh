@@ -105,6 +105,31 @@ budget_use() {
          END { printf "shared budget: %d instance(s) reported %d turns leased (%d lapsed unused) for %d storage transactions\n", n, turns, lapsed, storage }'
 }
 
+# Every live descendant of a process, children before their own children.
+descendants() { # pid
+  local child
+  for child in $(pgrep -P "$1" || true); do echo "$child"; descendants "$child"; done
+}
+
+# Stops every descendant of a process (the caller passes its own $$): TERM, then KILL what is left after 5 s; then
+# reaps the caller's own children, so none is left a zombie for an init that may not reap.
+stop_descendants() { # pid
+  local pids alive
+  pids=$(descendants "$1")
+  [ -n "$pids" ] || return 0
+  # shellcheck disable=SC2064
+  trap "wait 2>/dev/null || true" RETURN
+  # shellcheck disable=SC2086
+  kill -TERM $pids 2>/dev/null || true
+  for _ in $(seq 50); do
+    alive=$(for pid in $pids; do if kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi; done)
+    [ -n "$alive" ] || return 0
+    sleep 0.1
+  done
+  # shellcheck disable=SC2086
+  kill -KILL $alive 2>/dev/null || true
+}
+
 stop_group() { # pid
   kill -TERM -- -"$1" 2>/dev/null || return 0
   for _ in $(seq 50); do kill -0 -- -"$1" 2>/dev/null || return 0; sleep 0.1; done

@@ -32,7 +32,7 @@ public static class TelemetryRegistration
     }
 
     // A method of its own: compiling it loads the OpenTelemetry and exporter assemblies, which a start without a
-    // connection string should not pay for (measured with scripts/bench-start; docs/benchmarks.md).
+    // connection string should not pay for (measured with scripts/bench-start; docs/performance.md).
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static void AddAzureMonitorExport(IServiceCollection services, string connectionString, Action<IOpenTelemetryBuilder>? host)
     {

@@ -81,7 +81,7 @@ public sealed class HostingTests
     }
 
     /// <summary>
-    /// The no-host runner's thread pool does not spin for work (docs/benchmarks.md: on two cores the spinning took
+    /// The no-host runner's thread pool does not spin for work (docs/performance.md: on two cores the spinning took
     /// CPU from Azurite and the load, 345 -> 225 us of app CPU per callback at c=32). It is a runtime setting, so the
     /// test reads what the build wrote next to the runner, as <c>dotnet run</c> and <c>dotnet FlexZendesk.Standalone.dll</c> load it.
     /// </summary>
