@@ -79,11 +79,11 @@ internal sealed class Killer(TimeSpan every, HttpClient sandbox, Func<IReadOnlyC
 
             // scripts/run removes the URL file before it restarts an instance and writes it once the new one listens.
             if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } pid && pid != oldPid.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                && File.Exists(url))
+                && File.Exists(url) && File.ReadAllText(url).Trim() is { Length: > 0 } listening)
             {
                 try
                 {
-                    using var answer = await health.GetAsync(File.ReadAllText(url).Trim() + "/api/health");
+                    using var answer = await health.GetAsync(listening + "/api/health");
                     if (answer.IsSuccessStatusCode)
                     {
                         return clock.Elapsed;

@@ -10,7 +10,7 @@ namespace FlexZendesk.Functions;
 [JsonSerializable(typeof(StudioAccepted))]
 [JsonSerializable(typeof(TicketLookup))]
 [JsonSerializable(typeof(FlexZendesk.Functions.Admin.ReplayRequest))]
-[JsonSerializable(typeof(FlexZendesk.Functions.Admin.ReplayReport))]
+[JsonSerializable(typeof(FlexZendesk.Core.Queues.PoisonReplay))]
 [JsonSerializable(typeof(FlexZendesk.Functions.Admin.TaskReport))]
 [JsonSerializable(typeof(FlexZendesk.Functions.Flex.TaskSelected))]
 [JsonSerializable(typeof(FlexZendesk.Functions.Flex.SelectAccepted))]

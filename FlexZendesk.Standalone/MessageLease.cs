@@ -1,5 +1,6 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using FlexZendesk.Core.Storage;
 
 namespace FlexZendesk.Standalone;
 
@@ -59,7 +60,7 @@ internal sealed class MessageLease : IAsyncDisposable
                 var renewed = await _queue.UpdateMessageAsync(_messageId, PopReceipt, visibilityTimeout: _length, cancellationToken: CancellationToken.None);
                 PopReceipt = renewed.Value.PopReceipt;
             }
-            catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException or OperationCanceledException or HttpRequestException)
+            catch (Exception ex) when (StorageCall.IsFailure(ex, CancellationToken.None))
             {
                 // Storage away for a moment: the next renewal tries again; if the lease lapses meanwhile the message
                 // may be delivered twice, which the ledger makes harmless.

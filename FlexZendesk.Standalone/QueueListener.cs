@@ -1,9 +1,9 @@
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Queues;
 using FlexZendesk.Core.Storage;
+using FlexZendesk.Core;
 using Microsoft.Extensions.Options;
 
 namespace FlexZendesk.Standalone;

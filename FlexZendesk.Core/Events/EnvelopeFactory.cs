@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace FlexZendesk.Core.Events;
 
-/// <summary>Builds envelopes from the parameters of a verified Twilio callback.</summary>
+/// <summary>Builds envelopes: from the parameters of a verified Twilio callback, and from an agent's select the Flex UI plugin reported.</summary>
 public static class EnvelopeFactory
 {
     private const string AttributesField = "TaskAttributes";
@@ -51,6 +51,36 @@ public static class EnvelopeFactory
             TaskAttributes = attributes,
             TaskAttributesError = attributesError,
             Raw = raw,
+        };
+    }
+
+    /// <summary>
+    /// An agent's select as a queued event: the worker from their validated Flex token, the task's attributes as
+    /// TaskRouter holds them (never from the plugin's body). Its id makes one "selected" note per task and agent,
+    /// however often the agent selects it.
+    /// </summary>
+    public static FlexEventEnvelope Selected(
+        string taskSid, string workerSid, string workerName, string? workspaceSid, string? channel, string? queueName,
+        string? taskAttributes, DateTimeOffset receivedAt)
+    {
+        Dictionary<string, string> fields = new(StringComparer.Ordinal) { ["TaskSid"] = taskSid, ["WorkerSid"] = workerSid, ["WorkerName"] = workerName };
+        foreach (var (key, value) in new[] { ("WorkspaceSid", workspaceSid), ("TaskChannelUniqueName", channel), ("TaskQueueName", queueName) })
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                fields[key] = value;
+            }
+        }
+
+        return new FlexEventEnvelope
+        {
+            Id = $"selected:{taskSid}:{workerSid}",
+            Source = EventSources.Flex,
+            EventType = EventSources.FlexSelectedEventType,
+            ReceivedAt = receivedAt,
+            TaskSid = taskSid,
+            Fields = fields,
+            TaskAttributes = taskAttributes is { Length: > 0 } json ? JsonDocument.Parse(json).RootElement.Clone() : null,
         };
     }
 

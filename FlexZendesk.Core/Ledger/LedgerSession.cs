@@ -1,4 +1,3 @@
-using FlexZendesk.Core.Processing;
 
 namespace FlexZendesk.Core.Ledger;
 

@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Storage;
 using Microsoft.Extensions.Options;
 

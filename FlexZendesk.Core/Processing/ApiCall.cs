@@ -1,12 +1,8 @@
-using System.Net;
 using Refit;
 
 namespace FlexZendesk.Core.Processing;
 
-/// <summary>
-/// Runs one REST call and sorts its failures: 429/5xx/408/409/timeouts and rejected credentials are retryable
-/// (credentials end in the poison queue, replayable once fixed, rather than dropped); other 4xx are permanent.
-/// </summary>
+/// <summary>Runs one Refit call and sorts its failures by <see cref="HttpFailure"/>'s rule.</summary>
 public static class ApiCall
 {
     public static async Task<TResponse> SendAsync<TResponse>(Func<Task<TResponse>> call, string operation, CancellationToken cancellationToken)
@@ -19,7 +15,7 @@ public static class ApiCall
         catch (Exception ex) when (ex is HttpRequestException or IOException
                                    || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new RetryableException($"{operation}: no answer ({ex.GetType().Name})", inner: ex);
+            throw HttpFailure.NoAnswer(operation, ex);
         }
     }
 
@@ -44,20 +40,12 @@ public static class ApiCall
 
         if (response.StatusCode is null && response.Error?.InnerException is { } sendFailure)
         {
-            return new RetryableException($"{operation}: no answer ({sendFailure.GetType().Name})", inner: sendFailure);
+            return HttpFailure.NoAnswer(operation, sendFailure);
         }
 
         // No status at all means the call never got an answer.
         var status = (int?)response.StatusCode ?? 503;
-        var reason = $"{operation}: HTTP {status} {Summary(response)}";
-        return (HttpStatusCode)status switch
-        {
-            HttpStatusCode.TooManyRequests => new RetryableException(reason, RetryAfter(response)),
-            HttpStatusCode.RequestTimeout or HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed
-                or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new RetryableException(reason),
-            _ when status >= 500 => new RetryableException(reason),
-            _ => new PermanentException(reason, InvalidFields(response)),
-        };
+        return HttpFailure.Of(status, $"{operation}: HTTP {status} {Summary(response)}", RetryAfter(response), InvalidFields(response));
     }
 
     /// <summary>The fields a Zendesk <c>RecordInvalid</c> answer names in <c>details</c>; none for any other body.</summary>

@@ -1,6 +1,5 @@
 using Azure;
 using FlexZendesk.Core.Events;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure;
+using Azure.Storage.Queues.Models;
 using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Storage;
 using FlexZendesk.Core.Telemetry;
@@ -10,10 +11,17 @@ namespace FlexZendesk.Core.Queues;
 
 /// <summary>
 /// <c>&lt;events queue&gt;-poison</c>, the host's name for it: messages that can never be processed, each with the
-/// reason, replayable once the cause is fixed.
+/// reason, replayable once the cause is fixed. It owns the poison format both ways: what <see cref="SendAsync"/> wraps,
+/// <see cref="ReplayAsync"/> unwraps.
 /// </summary>
 public sealed class PoisonMessages(StorageClients clients, IOptions<QueueOptions> options, FlexZendeskMetrics metrics, TimeProvider clock)
 {
+    /// <summary>The source of a message that was no envelope, wrapped with its text in <c>raw</c>.</summary>
+    private const string Unreadable = "unknown";
+
+    /// <summary>At most this many poison messages are looked at per replay; the next replay goes on.</summary>
+    private const int MaxPerReplay = 5000;
+
     public string QueueName => options.Value.EventsQueue + "-poison";
 
     /// <summary>
@@ -34,7 +42,7 @@ public sealed class PoisonMessages(StorageClients clients, IOptions<QueueOptions
             poisoned = new FlexEventEnvelope
             {
                 Id = "unreadable:" + Hashes.Sha256Hex(messageText, 32),
-                Source = "unknown",
+                Source = Unreadable,
                 EventType = "",
                 ReceivedAt = now,
                 Raw = messageText,
@@ -58,6 +66,76 @@ public sealed class PoisonMessages(StorageClients clients, IOptions<QueueOptions
 
         metrics.Poisoned();
     }
+
+    /// <summary>
+    /// Puts poison messages back on the events queue, all or those whose envelope id or message id is in
+    /// <paramref name="ids"/>, as they first came (an envelope without its last error, a wrapped message as its text).
+    /// Messages not named stay here, invisible for 30 s while a replay runs.
+    /// </summary>
+    /// <exception cref="QueueUnavailableException">Storage did not answer; what was replayed so far stays replayed.</exception>
+    public async Task<PoisonReplay> ReplayAsync(IReadOnlySet<string>? ids, CancellationToken cancellationToken)
+    {
+        var poison = clients.Queues.GetQueueClient(QueueName);
+        var events = clients.Queues.GetQueueClient(options.Value.EventsQueue);
+        int replayed = 0, skipped = 0, unreadable = 0;
+        try
+        {
+            while (replayed + skipped + unreadable < MaxPerReplay)
+            {
+                QueueMessage[] batch = await poison.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30), cancellationToken);
+                if (batch.Length == 0)
+                {
+                    break;
+                }
+
+                foreach (var message in batch)
+                {
+                    if (Unwrap(message.Body) is not { } envelope)
+                    {
+                        unreadable++;
+                    }
+                    else if (ids is not null && !ids.Contains(envelope.Id) && !ids.Contains(message.MessageId))
+                    {
+                        skipped++;
+                    }
+                    else
+                    {
+                        await events.SendMessageAsync(Original(envelope), cancellationToken: cancellationToken);
+                        await poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                        replayed++;
+                    }
+                }
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No poison queue yet: nothing was ever poisoned.
+        }
+        catch (Exception ex) when (StorageCall.IsFailure(ex, cancellationToken))
+        {
+            throw new QueueUnavailableException($"Azure Storage did not answer during the poison replay ({StorageCall.Describe(ex)}) after {replayed} replayed.", ex);
+        }
+
+        return new(replayed, skipped, unreadable);
+    }
+
+    private static FlexEventEnvelope? Unwrap(BinaryData body)
+    {
+        try
+        {
+            return EnvelopeJson.Deserialize(body.ToMemory().Span);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The message as it first came: a wrapped one as its text, an envelope without its failure.</summary>
+    private static BinaryData Original(FlexEventEnvelope envelope) =>
+        envelope.Raw is not null && envelope.Source == Unreadable
+            ? BinaryData.FromString(envelope.Raw)
+            : BinaryData.FromBytes(EnvelopeJson.Serialize(envelope with { LastError = null, FailedAt = null }));
 
     /// <summary>Messages here now (approximate), 0 when the queue does not exist, null when storage does not answer.</summary>
     public async Task<long?> DepthAsync(CancellationToken cancellationToken)
@@ -96,3 +174,6 @@ public sealed class PoisonMessages(StorageClients clients, IOptions<QueueOptions
         }
     }
 }
+
+/// <summary>What a poison replay did: messages put back, left (not named), and unreadable (never an envelope or wrapped one).</summary>
+public sealed record PoisonReplay(int Replayed, int Skipped, int Unreadable);

@@ -1,15 +1,11 @@
 using Stopwatch = System.Diagnostics.Stopwatch;
-using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Ledger;
 using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Queues;
 using FlexZendesk.Core.Telemetry;
-using FlexZendesk.Core.Tickets;
 using FlexZendesk.Core.Twilio;
-using FlexZendesk.Core.Zendesk;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TaskRouterEvent = Twilio.Rest.Taskrouter.V1.Workspace.EventResource;
 
 namespace FlexZendesk.Core.Reconcile;
 
@@ -27,43 +23,25 @@ public sealed record ReconcileResult(DateTimeOffset From, DateTimeOffset To, int
 /// webhook also delivers costs one more delivery and no second effect).
 /// </summary>
 /// <remarks>
-/// Reads: one request per handled event type (a transfer prefix reads all types, filtered here) per span of at most
-/// six hours, <c>PageSize</c> 1,000, never a second page: a full answer splits its span in two and reads both halves,
-/// down to one second. Storage: one ledger read per task seen, one watermark write per span.
+/// Reads: spans of at most six hours (<see cref="EventsReader"/>), the types of <see cref="HandledEvents"/>. Storage:
+/// one ledger read per task seen, one watermark write per span.
 /// </remarks>
 public sealed partial class EventReconciler(
-    TwilioRest twilio,
+    EventsReader reader,
+    HandledEvents handled,
     LedgerStore ledgers,
     FlexEventProcessor processor,
     EventQueueWriter queue,
-    EventTypeFilter ingress,
     ReconcileWatermark watermark,
     FlexZendeskMetrics metrics,
     IOptions<ReconcileOptions> options,
     IOptions<TwilioOptions> twilioOptions,
-    IOptions<TicketOptions> ticketOptions,
-    IOptions<NoteOptions> noteOptions,
-    IOptions<ZendeskOptions> zendeskOptions,
     TimeProvider clock,
     ILogger<EventReconciler> logger)
 {
-    public const int PageSize = 1000;
     private static readonly TimeSpan Span = TimeSpan.FromHours(6);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
     private readonly string _owner = Guid.NewGuid().ToString("N");
-    private readonly string[] _types = HandledTypes(noteOptions.Value, ticketOptions.Value, zendeskOptions.Value, ingress);
-
-    /// <summary>
-    /// The event types processing acts on (ticket creation, the configured stages, the call's voice comment or call
-    /// record at completion, an abandoned call's record), as the ingress filter allows them.
-    /// </summary>
-    public IReadOnlyList<string> EventTypes => _types;
-
-    private static string[] HandledTypes(NoteOptions notes, TicketOptions tickets, ZendeskOptions zendesk, EventTypeFilter ingress) =>
-        [.. notes.StageSet.SelectMany(TaskStages.EventTypesOf).Append(tickets.CreateOn)
-            .Concat(notes.VoiceComment || zendesk.TalkAppId is not null ? ["task.completed"] : [])
-            .Concat(zendesk.TalkAppId is not null ? ["task.canceled"] : [])
-            .Distinct(StringComparer.Ordinal).Where(t => t.EndsWith('*') || ingress.Allows(t)).Order(StringComparer.Ordinal)];
 
     public async Task<ReconcileResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -133,28 +111,19 @@ public sealed partial class EventReconciler(
 
     private async Task<ReconcileResult> ReconcileSpanAsync(string workspace, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var requests = 0;
-        var events = new Dictionary<string, TaskRouterEvent>(StringComparer.Ordinal);
-        var types = _types;
-        // A prefix (transfers) cannot be asked for: then one read of every type, kept as the filter allows.
-        string?[] reads = types.Any(t => t.EndsWith('*')) ? [null] : [.. types];
-        foreach (var type in reads)
-        {
-            requests += await ReadAsync(workspace, from, to, type, events, cancellationToken);
-        }
-
-        var wanted = new EventTypeFilter(string.Join(',', types));
+        var (events, requests) = await reader.ReadAsync(workspace, from, to, handled.Reads, cancellationToken);
         var now = clock.GetUtcNow();
-        var byTask = events.Values
+        var byTask = events
             .OrderBy(EventsResource.DateOf)
             .Select(e => EventsResource.ToEnvelope(e, now))
-            .Where(e => e.TaskSid is not null && wanted.Allows(e.EventType) && ingress.Allows(e.EventType))
+            .Where(e => e.TaskSid is not null && handled.Allows(e.EventType))
             .GroupBy(e => e.TaskSid!, StringComparer.Ordinal)
             .ToList();
         var enqueued = 0;
         foreach (var task in byTask)
         {
-            var ledger = await ledgers.LoadAsync(task.Key, cancellationToken);
+            // Read only: the ledger's effects tell what is owed; processing, not this, writes it.
+            var ledger = (await ledgers.OpenAsync(task.Key, cancellationToken)).Ledger;
             foreach (var envelope in task.Where(e => processor.Owes(e, ledger)))
             {
                 await queue.EnqueueAsync(envelope, cancellationToken);
@@ -167,41 +136,6 @@ public sealed partial class EventReconciler(
         return new ReconcileResult(from, to, requests, events.Count, byTask.Count, enqueued, Complete: true);
     }
 
-    /// <summary>Reads every event of the span into <paramref name="into"/>, halving a span whose answer was full; returns the requests made.</summary>
-    private async Task<int> ReadAsync(string workspace, DateTimeOffset from, DateTimeOffset to, string? type, Dictionary<string, TaskRouterEvent> into, CancellationToken cancellationToken)
-    {
-        var requests = 0;
-        var spans = new Stack<(DateTimeOffset From, DateTimeOffset To)>();
-        spans.Push((from, to));
-        while (spans.TryPop(out var span))
-        {
-            var page = await twilio.EventsAsync(workspace, span.From, span.To, type, PageSize, cancellationToken);
-            requests++;
-            // The resource filters by whole seconds: a half is whole seconds too, and the halves share their middle second.
-            var middle = WholeSecond(span.From + ((span.To - span.From) / 2));
-            if (page.Count >= PageSize && middle > WholeSecond(span.From))
-            {
-                spans.Push((middle, span.To));
-                spans.Push((span.From, middle));
-                continue;
-            }
-
-            if (page.Count >= PageSize)
-            {
-                LogFullSecond(logger, PageSize, type ?? "(all)", span.From);
-            }
-
-            foreach (var e in page.Where(e => e.Sid is not null))
-            {
-                into.TryAdd(e.Sid, e);
-            }
-        }
-
-        return requests;
-    }
-
-    private static DateTimeOffset WholeSecond(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-
     [LoggerMessage(LogLevel.Debug, "Reconcile: off ({Reason})")]
     private static partial void LogOff(ILogger logger, string reason);
 
@@ -213,9 +147,6 @@ public sealed partial class EventReconciler(
 
     [LoggerMessage(LogLevel.Warning, "Reconcile: lost workspace {WorkspaceSid}'s lease to another run; stopped at {Until:o}")]
     private static partial void LogLeaseLost(ILogger logger, string workspaceSid, DateTimeOffset until);
-
-    [LoggerMessage(LogLevel.Warning, "Reconcile: more than {PageSize} {EventType} events within the second from {Second:o}: the resource gives no more, so the rest of that second is not read")]
-    private static partial void LogFullSecond(ILogger logger, int pageSize, string eventType, DateTimeOffset second);
 
     [LoggerMessage(LogLevel.Debug, "Reconcile: enqueued {EventType} {EventId} for task {TaskSid}: its effect was missing (the webhook did not deliver it, or has not been processed yet)")]
     private static partial void LogEnqueued(ILogger logger, string eventType, string eventId, string taskSid);

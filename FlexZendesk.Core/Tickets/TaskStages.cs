@@ -1,3 +1,5 @@
+using FlexZendesk.Core.Events;
+
 namespace FlexZendesk.Core.Tickets;
 
 /// <summary>The task stages a note can be logged at, and the TaskRouter events that mark them.</summary>
@@ -18,7 +20,7 @@ public static class TaskStages
     {
         "task.created" => Created,
         "reservation.accepted" => Accepted,
-        "task.selected" => Selected,
+        EventSources.FlexSelectedEventType => Selected,
         "reservation.wrapup" or "task.wrapup" => Wrapup,
         "task.completed" => Completed,
         "task.canceled" => Canceled,

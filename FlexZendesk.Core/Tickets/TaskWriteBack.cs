@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FlexZendesk.Core.Ledger;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Text;
 using FlexZendesk.Core.Twilio;
 using Microsoft.Extensions.Logging;

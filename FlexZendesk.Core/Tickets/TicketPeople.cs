@@ -1,5 +1,4 @@
 using FlexZendesk.Core.Ledger;
-using FlexZendesk.Core.Processing;
 using Microsoft.Extensions.Options;
 
 namespace FlexZendesk.Core.Tickets;

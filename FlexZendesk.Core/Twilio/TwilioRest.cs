@@ -1,5 +1,4 @@
 using System.Net;
-using FlexZendesk.Core.Processing;
 using Microsoft.Extensions.Options;
 using Twilio.Clients;
 using Twilio.Exceptions;
@@ -168,8 +167,8 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
     }
 
     /// <summary>
-    /// Runs one SDK call and sorts its failures like <see cref="ApiCall"/>: no answer, 408/409/429/5xx and rejected
-    /// credentials are retryable; 404 gives <paramref name="notFound"/>; other 4xx are permanent.
+    /// Runs one SDK call and sorts its failures by <see cref="HttpFailure"/>'s rule, except 404, which gives
+    /// <paramref name="notFound"/>.
     /// </summary>
     private async Task<T?> CallAsync<T>(Func<TwilioRestClient, Task<T>> call, string operation, T? notFound, bool preconditionFailed, CancellationToken cancellationToken)
     {
@@ -189,14 +188,11 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
         }
         catch (ApiException ex)
         {
-            var reason = $"{operation}: HTTP {ex.Status} (Twilio error {ex.Code})";
-            return ex.Status is 408 or 409 or 412 or 429 or 401 or 403 or >= 500
-                ? throw new RetryableException(reason, inner: ex)
-                : throw new PermanentException(reason);
+            throw HttpFailure.Of(ex.Status, $"{operation}: HTTP {ex.Status} (Twilio error {ex.Code})", inner: ex);
         }
         catch (Exception ex) when (ex is ApiConnectionException or HttpRequestException or IOException or OperationCanceledException)
         {
-            throw new RetryableException($"{operation}: no answer ({(ex.InnerException ?? ex).GetType().Name})", inner: ex);
+            throw HttpFailure.NoAnswer(operation, ex.InnerException ?? ex, ex);
         }
     }
 

@@ -1,6 +1,5 @@
 using Azure.Data.Tables;
-using FlexZendesk.Core.Ledger;
-using FlexZendesk.Core.Processing;
+using FlexZendesk.Core.Storage;
 
 namespace FlexZendesk.Core.Zendesk;
 

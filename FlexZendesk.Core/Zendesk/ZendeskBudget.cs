@@ -1,6 +1,5 @@
 using Azure.Data.Tables;
 using FlexZendesk.Core.Ledger;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using FlexZendesk.Core.Ledger;
-using FlexZendesk.Core.Processing;
+using FlexZendesk.Core;
 using FlexZendesk.Functions.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;

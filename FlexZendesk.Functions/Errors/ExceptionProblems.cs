@@ -1,4 +1,5 @@
-using FlexZendesk.Core.Queues;
+using FlexZendesk.Core;
+
 
 namespace FlexZendesk.Functions.Errors;
 
@@ -14,7 +15,7 @@ public sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger)
         var known = Known(exception);
         var (status, title, detail) = known switch
         {
-            QueueUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Service Unavailable", "The event could not be queued; retry later."),
+            QueueUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Service Unavailable", "Azure Storage did not answer; retry later."),
             BadHttpRequestException bad => (bad.StatusCode, "Bad Request", "The request could not be read."),
             OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "Client Closed Request", "The caller went away."),
             _ => (StatusCodes.Status500InternalServerError, "Internal Server Error", "An unexpected error occurred."),

@@ -1,11 +1,10 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Ledger;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Queues;
 using FlexZendesk.Core.Tickets;
 using FlexZendesk.Core.Twilio;
+using FlexZendesk.Core;
 using FlexZendesk.Functions.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
@@ -32,8 +31,6 @@ public sealed partial class FlexTaskSelected(
     TimeProvider clock,
     ILogger<FlexTaskSelected> logger)
 {
-    public const string EventType = "task.selected";
-
     [Function(nameof(FlexTaskSelected))]
     public async Task<Results<Accepted<SelectAccepted>, NoContent, ProblemHttpResult>> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = "flex/tasks/selected")] HttpRequest request)
@@ -86,7 +83,7 @@ public sealed partial class FlexTaskSelected(
             var pop = await screenPop.PopOnSelectAsync(ledger, agent.WorkerSid, cancellationToken);
             var envelope = await EnvelopeAsync(ledger, workspace, taskSid, agent, selected, cancellationToken);
             await queue.EnqueueAsync(envelope, cancellationToken);
-            return TypedResults.Accepted((string?)null, new SelectAccepted(true, envelope.Id, EventType, pop));
+            return TypedResults.Accepted((string?)null, new SelectAccepted(true, envelope.Id, envelope.EventType, pop));
         }
         catch (RetryableException ex)
         {
@@ -101,26 +98,12 @@ public sealed partial class FlexTaskSelected(
         ledger.AgentHistory.Any(a => a.WorkerSid == workerSid)
         || (workspace is { Length: > 0 } && await twilio.WorkerTookTaskAsync(workspace, taskSid, workerSid, cancellationToken));
 
-    /// <summary>The select as a queued event: the worker from the token, the task's attributes from TaskRouter (never from the body).</summary>
+    /// <summary>The select as a queued event (<see cref="EnvelopeFactory.Selected"/>), the task's attributes read from TaskRouter.</summary>
     private async Task<FlexEventEnvelope> EnvelopeAsync(TaskLedger ledger, string? workspace, string taskSid, FlexAgent agent, TaskSelected selected, CancellationToken cancellationToken)
     {
         var task = workspace is { Length: > 0 } ? await twilio.ReadTaskAsync(workspace, taskSid, cancellationToken) : null;
         var name = ledger.AgentHistory.FirstOrDefault(a => a.WorkerSid == agent.WorkerSid)?.Name ?? agent.Identity ?? agent.WorkerSid;
-        Dictionary<string, string> fields = new() { ["TaskSid"] = taskSid, ["WorkerSid"] = agent.WorkerSid, ["WorkerName"] = name };
-        Add(fields, "WorkspaceSid", workspace);
-        Add(fields, "TaskChannelUniqueName", selected.Channel);
-        Add(fields, "TaskQueueName", selected.QueueName);
-        return new FlexEventEnvelope
-        {
-            // One "selected" note per task and agent, however often the agent selects it.
-            Id = $"selected:{taskSid}:{agent.WorkerSid}",
-            Source = "flex",
-            EventType = EventType,
-            ReceivedAt = clock.GetUtcNow(),
-            TaskSid = taskSid,
-            Fields = fields,
-            TaskAttributes = task?.Attributes is { Length: > 0 } json ? JsonDocument.Parse(json).RootElement.Clone() : null,
-        };
+        return EnvelopeFactory.Selected(taskSid, agent.WorkerSid, name, workspace, selected.Channel, selected.QueueName, task?.Attributes, clock.GetUtcNow());
     }
 
     private static string? Bearer(HttpRequest request) =>
@@ -129,14 +112,6 @@ public sealed partial class FlexTaskSelected(
     private static ProblemHttpResult Unauthorized(string detail) => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
 
     private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(statusCode: status, title: title, detail: detail);
-
-    private static void Add(Dictionary<string, string> fields, string key, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            fields[key] = value;
-        }
-    }
 
     [GeneratedRegex("^WT[0-9a-fA-F]{32}$")]
     private static partial Regex TaskSidPattern();

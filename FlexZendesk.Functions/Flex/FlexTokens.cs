@@ -3,9 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Serialization;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Text;
 using FlexZendesk.Core.Twilio;
+using FlexZendesk.Core;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 

@@ -27,7 +27,7 @@ public sealed partial class Health(StorageClients storage, IOptions<QueueOptions
             var exists = await storage.Queues.GetQueueClient(name).ExistsAsync(timeout.Token);
             return TypedResults.Ok(new HealthReport("Healthy", Version, "reachable", name, exists.Value));
         }
-        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException or OperationCanceledException)
+        catch (Exception ex) when (StorageCall.IsFailure(ex, cancellationToken))
         {
             LogUnreachable(logger, ex.GetType().Name, (ex as RequestFailedException)?.ErrorCode);
             return TypedResults.Json(new HealthReport("Unhealthy", Version, "unreachable", name, null), AppJsonContext.Default.HealthReport, statusCode: StatusCodes.Status503ServiceUnavailable);

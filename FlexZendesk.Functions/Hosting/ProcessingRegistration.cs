@@ -51,6 +51,8 @@ public static class ProcessingRegistration
         services.AddSingleton<TicketCreator>();
         services.AddSingleton<FlexEventProcessor>();
         services.AddSingleton<Core.Reconcile.ReconcileWatermark>();
+        services.AddSingleton<Core.Reconcile.EventsReader>();
+        services.AddSingleton<Core.Reconcile.HandledEvents>();
         services.AddSingleton<Core.Reconcile.EventReconciler>();
         services.AddSingleton<FlexMessageHandler>();
         return services;

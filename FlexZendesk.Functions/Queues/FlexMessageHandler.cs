@@ -4,16 +4,24 @@ using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Queues;
 using FlexZendesk.Core.Telemetry;
+using FlexZendesk.Core;
 
 namespace FlexZendesk.Functions.Queues;
 
 /// <summary>
-/// One queue message through the processor, for the queue function under either host. Its span continues the
-/// trace the envelope carries from ingress (linked to the host's invocation span, if any).
+/// One queue message through the processor and settled, for the queue function under either host: returns when the
+/// message is done with (its work done, permanently refused and logged, rescheduled, or moved to the poison queue),
+/// throws <see cref="EventRetryException"/> when another delivery can succeed. Its span continues the trace the
+/// envelope carries from ingress (linked to the host's invocation span, if any).
 /// </summary>
-public sealed partial class FlexMessageHandler(FlexEventProcessor processor, PayloadStore payloads, FlexZendeskMetrics metrics, TimeProvider clock, ILogger<FlexMessageHandler> logger)
+public sealed partial class FlexMessageHandler(
+    FlexEventProcessor processor, PayloadStore payloads, EventQueueWriter queue, PoisonMessages poison,
+    FlexZendeskMetrics metrics, TimeProvider clock, ILogger<FlexMessageHandler> logger)
 {
-    public async Task<HandlingResult> HandleAsync(string message, string messageId, long dequeueCount, CancellationToken cancellationToken)
+    private static readonly TimeSpan MinimumDelay = TimeSpan.FromSeconds(1);
+
+    /// <exception cref="EventRetryException">A later delivery can succeed: leave the message to the queue's retries.</exception>
+    public async Task HandleAsync(string message, string messageId, long dequeueCount, CancellationToken cancellationToken)
     {
         FlexEventEnvelope envelope;
         try
@@ -22,7 +30,8 @@ public sealed partial class FlexMessageHandler(FlexEventProcessor processor, Pay
         }
         catch (JsonException ex)
         {
-            return Poison(messageId, "", $"not an event envelope ({ex.Message})");
+            await PoisonAsync(message, messageId, "", $"not an event envelope ({ex.Message})", cancellationToken);
+            return;
         }
 
         try
@@ -32,11 +41,13 @@ public sealed partial class FlexMessageHandler(FlexEventProcessor processor, Pay
         }
         catch (PermanentException ex)
         {
-            return Poison(messageId, envelope.EventType, ex.Message);
+            await PoisonAsync(message, messageId, envelope.EventType, ex.Message, cancellationToken);
+            return;
         }
         catch (RetryableException ex)
         {
-            return Retry(envelope, dequeueCount, ex);
+            await RetryAsync(message, messageId, envelope, dequeueCount, ex, cancellationToken);
+            return;
         }
 
         using var activity = StartActivity(envelope, messageId, dequeueCount);
@@ -52,34 +63,43 @@ public sealed partial class FlexMessageHandler(FlexEventProcessor processor, Pay
             var outcome = await processor.ProcessAsync(envelope, cancellationToken);
             LogProcessed(logger, envelope.EventType, envelope.Id, outcome.Done, outcome.Detail);
             metrics.EventProcessed(envelope.EventType, "completed");
-            return new(HandlingStatus.Completed, outcome.Detail, null);
         }
         catch (PermanentException ex)
         {
             LogPermanent(logger, envelope.EventType, envelope.Id, envelope.TaskSid, ex.Message);
             metrics.EventProcessed(envelope.EventType, "permanent");
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            return new(HandlingStatus.Completed, ex.Message, null);
         }
         catch (RetryableException ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            return Retry(envelope, dequeueCount, ex);
+            await RetryAsync(message, messageId, envelope, dequeueCount, ex, cancellationToken);
         }
     }
 
-    private HandlingResult Retry(FlexEventEnvelope envelope, long dequeueCount, RetryableException ex)
+    /// <summary>
+    /// A wait (a 429's or a spent budget's Retry-After, another worker's claim) reschedules a copy, costing no delivery;
+    /// any other retryable failure is thrown for the queue's own retries.
+    /// </summary>
+    private async Task RetryAsync(string message, string messageId, FlexEventEnvelope envelope, long dequeueCount, RetryableException ex, CancellationToken cancellationToken)
     {
         LogRetry(logger, envelope.EventType, envelope.Id, envelope.TaskSid, dequeueCount, ex.Message);
         metrics.EventProcessed(envelope.EventType, "retry");
-        return new(HandlingStatus.Retry, ex.Message, ex.RetryAfter);
+        if (ex.RetryAfter is not { } after)
+        {
+            throw new EventRetryException(ex.Message);
+        }
+
+        var delay = after < MinimumDelay ? MinimumDelay : after;
+        await queue.RescheduleAsync(message, delay, cancellationToken);
+        LogRescheduled(logger, messageId, delay.TotalSeconds);
     }
 
-    private HandlingResult Poison(string messageId, string eventType, string reason)
+    private async Task PoisonAsync(string message, string messageId, string eventType, string reason, CancellationToken cancellationToken)
     {
         LogPoison(logger, messageId, reason);
         metrics.EventProcessed(eventType, "invalid");
-        return new(HandlingStatus.Poison, reason, null);
+        await poison.SendAsync(message, reason, cancellationToken);
     }
 
     private static Activity? StartActivity(FlexEventEnvelope envelope, string messageId, long dequeueCount)
@@ -108,6 +128,9 @@ public sealed partial class FlexMessageHandler(FlexEventProcessor processor, Pay
 
     [LoggerMessage(LogLevel.Warning, "Will retry {EventType} {EventId} for task {TaskSid} (delivery {DequeueCount}): {Reason}")]
     private static partial void LogRetry(ILogger logger, string eventType, string eventId, string? taskSid, long dequeueCount, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Rescheduled message {MessageId} in {DelaySeconds} s (a wait for Zendesk or for another worker; no delivery spent)")]
+    private static partial void LogRescheduled(ILogger logger, string messageId, double delaySeconds);
 
     [LoggerMessage(LogLevel.Error, "Poison message {MessageId}: {Reason}")]
     private static partial void LogPoison(ILogger logger, string messageId, string reason);

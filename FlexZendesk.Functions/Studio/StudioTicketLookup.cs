@@ -1,7 +1,7 @@
 using System.Globalization;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Tickets;
 using FlexZendesk.Core.Zendesk;
+using FlexZendesk.Core;
 using FlexZendesk.Functions.Webhooks;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;

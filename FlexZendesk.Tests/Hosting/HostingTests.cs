@@ -67,6 +67,20 @@ public sealed class HostingTests
         Assert.That(problem.GetRawText(), Does.Not.Contain("AccountKey").And.Not.Contain("ZGVhZA==").And.Not.Contain("127.0.0.1"));
     }
 
+    [Test]
+    public async Task PoisonReplayIs503WithRetryAfterWhenStorageIsDown()
+    {
+        await using var app = new FunctionsApp(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = DeadStorage, ["Admin:Key"] = "test-admin-key-not-real" });
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ops/poison/replay") { Content = JsonContent.Create(new { }) };
+        request.Headers.Add("x-functions-key", "test-admin-key-not-real");
+        using var response = await client.SendAsync(request);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(5)));
+        Assert.That(problem.GetRawText(), Does.Not.Contain("AccountKey").And.Not.Contain("ZGVhZA==").And.Not.Contain("127.0.0.1"));
+    }
+
     [TestCase("Twilio:AuthToken", "")]
     [TestCase("Twilio:AccountSid", "not-a-sid")]
     [TestCase("Twilio:WebhookBaseUrl", "flex.example.test/no-scheme")]

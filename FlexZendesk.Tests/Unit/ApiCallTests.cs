@@ -1,6 +1,7 @@
 using System.Net;
 using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Zendesk;
+using FlexZendesk.Core;
 
 namespace FlexZendesk.UnitTests;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using FlexZendesk.Core.Processing;
+using FlexZendesk.Core;
 
 namespace FlexZendesk.UnitTests;
 

@@ -1,7 +1,7 @@
 using FlexZendesk.Core.Ledger;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Storage;
 using FlexZendesk.Core.Zendesk;
+using FlexZendesk.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-namespace FlexZendesk.Core.Processing;
+namespace FlexZendesk.Core;
 
 /// <summary>Waits that something else may cut short.</summary>
 public static class Wait

@@ -1,9 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
-using FlexZendesk.Core.Processing;
-using FlexZendesk.Core.Storage;
 
-namespace FlexZendesk.Core.Ledger;
+namespace FlexZendesk.Core.Storage;
 
 internal static class Tables
 {
