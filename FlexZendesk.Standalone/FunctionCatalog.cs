@@ -30,3 +30,9 @@ public static class FunctionCatalog
             where function is not null
             select function];
 }
+
+/// <summary>A function with an HTTP trigger: served at <c>/{routePrefix}/{route}</c> for its methods.</summary>
+public sealed record HttpFunction(string Name, MethodInfo Method, HttpTriggerAttribute Trigger);
+
+/// <summary>A function with a queue trigger: fed by <see cref="QueueListener"/>.</summary>
+public sealed record QueueFunction(string Name, MethodInfo Method, QueueTriggerAttribute Trigger);

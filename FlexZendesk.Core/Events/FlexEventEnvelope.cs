@@ -56,3 +56,18 @@ public sealed record FlexEventEnvelope
     /// <summary>Set on a pointer message: the full envelope is in this blob (<c>container/name</c>) because it exceeded a queue message.</summary>
     public string? PayloadBlob { get; init; }
 }
+
+public static class EventSources
+{
+    public const string TaskRouter = "taskrouter";
+    public const string Studio = "studio";
+
+    /// <summary>The Flex UI plugin, through <c>/api/flex/tasks/selected</c>.</summary>
+    public const string Flex = "flex";
+
+    /// <summary>Event type of a Studio callback that names none in <c>EventType</c>.</summary>
+    public const string StudioDefaultEventType = "studio.request";
+
+    /// <summary>Event type of an agent's select reported by the Flex UI plugin (the "selected" stage).</summary>
+    public const string FlexSelectedEventType = "task.selected";
+}

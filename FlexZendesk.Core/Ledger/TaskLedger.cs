@@ -1,5 +1,6 @@
-using Azure;
+using System.Globalization;
 using Azure.Data.Tables;
+using Azure;
 
 namespace FlexZendesk.Core.Ledger;
 
@@ -149,3 +150,19 @@ public sealed class TaskLedger
 
 /// <summary>A worker that accepted the task, and its Zendesk agent when one was found.</summary>
 public sealed record TaskAgent(string WorkerSid, long? AgentId, string? Name);
+
+/// <summary>"Worker <see cref="Owner"/> started this at <see cref="Since"/>": stored as <c>pending|owner|ticks</c>.</summary>
+public sealed record Claim(string Owner, DateTimeOffset Since)
+{
+    public bool IsStale(DateTimeOffset now, TimeSpan timeout) => now - Since > timeout;
+
+    public override string ToString() => $"pending|{Owner}|{Since.UtcTicks.ToString(CultureInfo.InvariantCulture)}";
+
+    public static Claim? Parse(string? text)
+    {
+        var parts = text?.Split('|');
+        return parts is ["pending", var owner, var ticks] && long.TryParse(ticks, CultureInfo.InvariantCulture, out var utcTicks)
+            ? new Claim(owner, new DateTimeOffset(utcTicks, TimeSpan.Zero))
+            : null;
+    }
+}

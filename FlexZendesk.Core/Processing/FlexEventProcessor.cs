@@ -21,13 +21,13 @@ public sealed class FlexEventProcessor(
     NoteLogger notes,
     CallLog calls,
     TaskWriteBack writeBack,
-    IOptions<TicketOptions> ticketOptions,
-    IOptions<NoteOptions> noteOptions,
-    IOptions<FlexOptions> flexOptions)
+    TicketPeople people,
+    EventWork asks,
+    IOptions<TicketOptions> ticketOptions)
 {
     public async Task<ProcessingOutcome> ProcessAsync(FlexEventEnvelope envelope, CancellationToken cancellationToken)
     {
-        var (work, unwanted) = Work(envelope);
+        var (work, unwanted) = asks.Of(envelope);
         if (work is null)
         {
             return ProcessingOutcome.Skipped(unwanted!);
@@ -48,7 +48,7 @@ public sealed class FlexEventProcessor(
             return new ProcessingOutcome(true, $"{envelope.EventType}: abandoned call record {session.Ledger.CallRecord}", null);
         }
 
-        if (!noteOwed && !WriteBackOwed(ledger, work) && !popOwed && call is null && (ledger.TicketId is null ? stage is not null || work.AgentOnly : !notes.OwesUpdate(ledger)))
+        if (!noteOwed && !asks.WriteBackOwed(ledger, work) && !popOwed && call is null && (ledger.TicketId is null ? stage is not null || work.AgentOnly : !notes.OwesUpdate(ledger)))
         {
             return ProcessingOutcome.Skipped(stage is null ? $"nothing more to do at {envelope.EventType}" : $"the {stage} note is already logged") with { TicketId = ledger.TicketId };
         }
@@ -91,7 +91,7 @@ public sealed class FlexEventProcessor(
             await notes.UpdateOwedAsync(session, task, cancellationToken);
         }
 
-        if (WriteBackOwed(session.Ledger, work))
+        if (asks.WriteBackOwed(session.Ledger, work))
         {
             await writeBack.RunAsync(session, task, cancellationToken);
         }
@@ -119,17 +119,7 @@ public sealed class FlexEventProcessor(
             await session.RecordAsync(l => l.RecordAgent(agent, since), cancellationToken);
         }
 
-        return work.PopStage == TaskStages.Accepted && IsTransfer(session.Ledger, worker) ? TransferStage(worker) : work.Stage;
-    }
-
-    /// <summary>The worker accepts a task another worker accepted first.</summary>
-    private static bool IsTransfer(TaskLedger ledger, string worker) => ledger.AgentHistory.Count > 1 && ledger.AgentHistory[0].WorkerSid != worker;
-
-    /// <summary>A transferee's note stage, when accepted or transfer notes are wanted; else none.</summary>
-    private string? TransferStage(string worker)
-    {
-        var stages = noteOptions.Value.StageSet;
-        return stages.Contains(TaskStages.Accepted) || stages.Contains(TaskStages.Transfer) ? TaskStages.TransferTo(worker) : null;
+        return work.PopStage == TaskStages.Accepted ? people.AcceptanceNote(session.Ledger, worker) : work.Stage;
     }
 
     /// <summary>A transfer note's first line names both agents: the one before this worker, and this one.</summary>
@@ -149,7 +139,7 @@ public sealed class FlexEventProcessor(
     /// </summary>
     public bool Owes(FlexEventEnvelope envelope, TaskLedger ledger)
     {
-        var (work, _) = Work(envelope);
+        var (work, _) = asks.Of(envelope);
         if (work is null || work.Task.TaskSid != ledger.TaskSid)
         {
             return false;
@@ -157,71 +147,13 @@ public sealed class FlexEventProcessor(
 
         var stageOwed = work.Stage is not null ? !ledger.IsNoteSettled(work.Stage) : ledger.TicketId is null;
         var ticketPossible = ledger.TicketId is not null || work.Task.RequestedTicketId is not null || ticketOptions.Value.CreateTickets;
-        return (ticketPossible && (stageOwed || WriteBackOwed(ledger, work))) || (work.Call is { } step && CallLog.Owed(ledger, step));
+        return (ticketPossible && (stageOwed || asks.WriteBackOwed(ledger, work))) || (work.Call is { } step && CallLog.Owed(ledger, step));
     }
+}
 
-    /// <summary>What the event asks for, or why it asks for nothing.</summary>
-    private (TaskWork? Work, string? Unwanted) Work(FlexEventEnvelope envelope)
-    {
-        if (envelope.Source == EventSources.Studio)
-        {
-            if (envelope.EventType != StudioTicketRequest.EventType)
-            {
-                return (null, $"Studio {envelope.EventType} needs no Zendesk effect (only {StudioTicketRequest.EventType} does)");
-            }
-
-            var (request, body) = StudioTicketRequest.ToTask(envelope);
-            return (new TaskWork(request, StudioTicketRequest.Stage, body, WriteBack: false), null);
-        }
-
-        var task = new TaskContext(envelope);
-        if (task.TaskSid.Length == 0)
-        {
-            return (null, $"{envelope.EventType} carries no TaskSid");
-        }
-
-        if (Filtered(task) is { } filtered)
-        {
-            return (null, filtered);
-        }
-
-        var stage = TaskStages.Of(envelope.EventType);
-        var noteWanted = stage is not null && noteOptions.Value.StageSet.Contains(stage);
-        if (stage == TaskStages.Selected && task.WorkerSid is { } selector)
-        {
-            // The plugin's select names its (token-checked) worker: one note per task and agent.
-            stage = TaskStages.SelectedBy(selector);
-        }
-
-        // An accepted reservation always has the agent's work to do (the assignee, the screen pop), ticket or not yet.
-        var popStage = stage == TaskStages.Accepted && task.WorkerSid is not null ? stage : null;
-        var call = calls.Asked(task);
-        return noteWanted || envelope.EventType == ticketOptions.Value.CreateOn || popStage is not null || call is not null
-            ? (new TaskWork(task, noteWanted ? stage : null, Note: null, WriteBack: stage is null || !TaskStages.IsFinal(stage), popStage,
-                AgentOnly: !noteWanted && envelope.EventType != ticketOptions.Value.CreateOn, call), null)
-            : (null, $"nothing to do at {envelope.EventType}");
-    }
-
-    private bool WriteBackOwed(TaskLedger ledger, TaskWork work) =>
-        work.WriteBack && flexOptions.Value.WriteBackTaskAttributes && ledger.TicketId is not null && !ledger.WrittenBack;
-
-    private string? Filtered(TaskContext task)
-    {
-        var workflows = FlexOptions.ListOf(flexOptions.Value.WorkflowSids);
-        if (workflows.Count > 0 && (task.WorkflowSid is null || !workflows.Contains(task.WorkflowSid)))
-        {
-            return $"workflow {task.WorkflowSid ?? "(none)"} is not in Flex:WorkflowSids";
-        }
-
-        var channels = FlexOptions.ListOf(flexOptions.Value.TaskChannels);
-        return channels.Count > 0 && !channels.Contains(task.Channel) ? $"channel {task.Channel} is not in Flex:TaskChannels" : null;
-    }
-
-    /// <param name="Stage">The stage whose note the event asks for; null when it only asks for the ticket.</param>
-    /// <param name="Note">The note when the event carries it (a Studio request); otherwise built from the task.</param>
-    /// <param name="WriteBack">Whether the task is a live TaskRouter task whose attributes can take the screen pop.</param>
-    /// <param name="PopStage">The stage whose screen pop the event asks for (an accepted reservation).</param>
-    /// <param name="AgentOnly">The event asks only for the agent's (or the call's) work: it makes no ticket of its own.</param>
-    /// <param name="Call">What a voice task's end asks: a voice comment, a call record, an abandoned call's record.</param>
-    private sealed record TaskWork(TaskContext Task, string? Stage, string? Note, bool WriteBack, string? PopStage = null, bool AgentOnly = false, CallStep? Call = null);
+/// <summary>What processing one event did. Failures are exceptions: <see cref="RetryableException"/>, <see cref="PermanentException"/>.</summary>
+/// <param name="Done">False when the event needed nothing (filtered, duplicate, already logged).</param>
+public sealed record ProcessingOutcome(bool Done, string Detail, long? TicketId = null)
+{
+    public static ProcessingOutcome Skipped(string why) => new(false, why);
 }

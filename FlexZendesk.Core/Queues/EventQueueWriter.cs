@@ -87,3 +87,25 @@ public sealed class EventQueueWriter(StorageClients clients, PayloadStore payloa
         }
     }
 }
+
+/// <param name="MessageId">The storage queue message id.</param>
+/// <param name="Bytes">Size of the JSON message before base64.</param>
+/// <param name="RawOmitted">True when the raw body was dropped to fit the message.</param>
+/// <param name="PayloadBlob">Set when the envelope went to a blob and the message is a pointer.</param>
+public sealed record EnqueueResult(string MessageId, int Bytes, bool RawOmitted, string? PayloadBlob);
+
+/// <summary>
+/// Tells this process's queue listener that this process just enqueued an event, so it receives now instead of at the
+/// end of its polling back-off. Only the no-host runner listens to it (the Functions host's queue listener lives in
+/// the host process and polls); events another instance enqueued are found by polling as before.
+/// </summary>
+public sealed class EnqueueSignal
+{
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes at the next <see cref="Notify"/>: take it before a receive, await it after an empty one, and no enqueue in between is missed.</summary>
+    public Task Next => Volatile.Read(ref _next).Task;
+
+    public void Notify() =>
+        Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+}

@@ -1,6 +1,5 @@
 using System.Globalization;
 using FlexZendesk.Core.Ledger;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Text;
 using FlexZendesk.Core.Zendesk;
 using Microsoft.Extensions.Logging;

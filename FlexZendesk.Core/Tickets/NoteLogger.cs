@@ -1,5 +1,4 @@
 using FlexZendesk.Core.Ledger;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Telemetry;
 using FlexZendesk.Core.Zendesk;
 using Microsoft.Extensions.Logging;

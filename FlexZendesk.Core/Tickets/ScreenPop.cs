@@ -1,6 +1,5 @@
 using System.Globalization;
 using FlexZendesk.Core.Ledger;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Zendesk;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -60,10 +59,14 @@ public sealed partial class ScreenPop(IZendeskApi zendesk, ScreenPopPause pause,
         return ledger.WorkerSid != task.WorkerSid ? "another worker's later acceptance is the task's current one"
             : ledger.AgentId is null ? "the worker is not mapped to a Zendesk agent"
             : age.TotalSeconds > maxAge ? string.Create(CultureInfo.InvariantCulture, $"the event is {age.TotalSeconds:0} s old (Flex:ScreenPopMaxAgeSeconds {maxAge})")
-            : options.Value.ScreenPopFor(ledger.TicketSource) == ScreenPops.User && ledger.RequesterId is null ? "the ticket has no requester to show"
-            : pause.Until(clock.GetUtcNow()) is { } until ? string.Create(CultureInfo.InvariantCulture, $"paused until {until:HH:mm:ss}Z: the account refused screen pops")
-            : null;
+            : Unshowable(ledger);
     }
+
+    /// <summary>Why no pop of this ticket can be shown now, whatever asked for it; null when one can.</summary>
+    private string? Unshowable(TaskLedger ledger) =>
+        options.Value.ScreenPopFor(ledger.TicketSource) == ScreenPops.User && ledger.RequesterId is null ? "the ticket has no requester to show"
+        : pause.Until(clock.GetUtcNow()) is { } until ? string.Create(CultureInfo.InvariantCulture, $"paused until {until:HH:mm:ss}Z: the account refused screen pops")
+        : null;
 
     /// <summary>
     /// The pop of an agent's select in the Flex UI (the plugin's call): on every select, at once, with no ledger claim
@@ -76,9 +79,7 @@ public sealed partial class ScreenPop(IZendeskApi zendesk, ScreenPopPause pause,
         var why = ledger.TicketId is null ? "the task has no ticket yet (its acceptance pops it)"
             : agent is null ? "the worker is not mapped to a Zendesk agent (yet)"
             : options.Value.ScreenPopFor(ledger.TicketSource) == ScreenPops.None ? "Flex:ScreenPop is none"
-            : options.Value.ScreenPopFor(ledger.TicketSource) == ScreenPops.User && ledger.RequesterId is null ? "the ticket has no requester to show"
-            : pause.Until(clock.GetUtcNow()) is { } until ? string.Create(CultureInfo.InvariantCulture, $"paused until {until:HH:mm:ss}Z: the account refused screen pops")
-            : null;
+            : Unshowable(ledger);
         if (why is not null)
         {
             LogSkipped(logger, ledger.TaskSid, workerSid, why);

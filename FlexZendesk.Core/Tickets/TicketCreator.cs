@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Telemetry;
 using FlexZendesk.Core.Text;
 using FlexZendesk.Core.Zendesk;

@@ -38,12 +38,21 @@ public sealed class TicketPeople(IOptions<TicketOptions> tickets, IOptions<NoteO
             return null;
         }
 
-        var history = ledger.AgentHistory;
-        var first = history.Count == 0 || history[0].WorkerSid == ledger.WorkerSid;
+        return AcceptanceNote(ledger, ledger.WorkerSid!) is { } carrier && !ledger.IsNoteSettled(carrier) ? null : agent;
+    }
+
+    /// <summary>
+    /// The note stage that logs <paramref name="worker"/>'s acceptance, or null when no such note is wanted: <c>accepted</c>
+    /// for the task's first worker; for a worker who takes over a task another accepted first (a transfer), its own
+    /// <c>transfer_WK…</c>, wanted when accepted or transfer notes are on.
+    /// </summary>
+    public string? AcceptanceNote(TaskLedger ledger, string worker)
+    {
+        var transfer = ledger.AgentHistory.Count > 1 && ledger.AgentHistory[0].WorkerSid != worker;
         var stages = notes.Value.StageSet;
-        var carrier = first ? TaskStages.Accepted : TaskStages.TransferTo(ledger.WorkerSid!);
-        var wanted = stages.Contains(TaskStages.Accepted) || (!first && stages.Contains(TaskStages.Transfer));
-        return wanted && !ledger.IsNoteSettled(carrier) ? null : agent;
+        return transfer
+            ? stages.Contains(TaskStages.Accepted) || stages.Contains(TaskStages.Transfer) ? TaskStages.TransferTo(worker) : null
+            : stages.Contains(TaskStages.Accepted) ? TaskStages.Accepted : null;
     }
 
     /// <summary>A note's author: the task's agent (the last to accept it), or null for the API user.</summary>

@@ -30,59 +30,43 @@ public sealed partial class TicketResolver(
         var withPeople = true;
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            var ledger = session.Ledger;
-            if (ledger.TicketId is not null)
+            switch (TicketClaim.Of(session))
             {
-                return;
-            }
-
-            if (ledger.TicketClaim is not { } claim)
-            {
-                // Claim first, then call Zendesk: a concurrent event of this task waits for the result instead.
-                await session.TryRecordAsync(l => l.TicketClaim = session.NewClaim(), cancellationToken);
-                continue;
-            }
-
-            if (session.IsHeldElsewhere(claim))
-            {
-                await session.WaitUntilAsync(l => l.TicketId is not null || !session.IsHeldElsewhere(l.TicketClaim), "Ticket resolution", cancellationToken);
-                continue;
-            }
-
-            if (ledger.PendingTicketBody is { } body)
-            {
-                try
-                {
-                    await CreateAsync(session, task, body, cancellationToken);
+                case TicketClaim.State.Resolved:
                     return;
-                }
-                catch (PermanentException ex) when (trustCache && ex.InvalidFields.Contains("requester"))
-                {
-                    // A cached requester Zendesk no longer knows (deleted or merged): resolve again, uncached.
-                    trustCache = false;
-                    await session.ReloadAsync(cancellationToken);
-                    continue;
-                }
-                catch (PermanentException ex) when (withPeople && TicketPeople.RefusedPeople(ex))
-                {
-                    // The agent (or group) id is no longer one Zendesk takes: the ticket goes in without them, never lost.
-                    withPeople = false;
-                    await agents.RefusedAsync(task.TaskSid, session.Ledger.WorkerSid, ex.Message, cancellationToken);
-                    await session.ReloadAsync(cancellationToken);
-                    continue;
-                }
-            }
+                case TicketClaim.State.Unclaimed or TicketClaim.State.Abandoned:
+                    await session.TryRecordAsync(l => l.TicketClaim = session.NewClaim(), cancellationToken);
+                    break;
+                case TicketClaim.State.HeldElsewhere:
+                    await session.WaitUntilAsync(l => l.TicketId is not null || !session.IsHeldElsewhere(l.TicketClaim), "Ticket resolution", cancellationToken);
+                    break;
+                case TicketClaim.State.BodyRecorded:
+                    try
+                    {
+                        await CreateAsync(session, task, session.Ledger.PendingTicketBody!, cancellationToken);
+                        return;
+                    }
+                    catch (PermanentException ex) when (trustCache && ex.InvalidFields.Contains("requester"))
+                    {
+                        // A cached requester Zendesk no longer knows (deleted or merged): resolve again, uncached.
+                        trustCache = false;
+                    }
+                    catch (PermanentException ex) when (withPeople && TicketPeople.RefusedPeople(ex))
+                    {
+                        // The agent (or group) id is no longer one Zendesk takes: the ticket goes in without them, never lost.
+                        withPeople = false;
+                        await agents.RefusedAsync(task.TaskSid, session.Ledger.WorkerSid, ex.Message, cancellationToken);
+                    }
 
-            if (!session.IsMine(claim))
-            {
-                // Its worker died before writing anything: take the claim over.
-                await session.TryRecordAsync(l => l.TicketClaim = session.NewClaim(), cancellationToken);
-                continue;
-            }
+                    await session.ReloadAsync(cancellationToken);
+                    break;
+                case TicketClaim.State.Claimed:
+                    if (!await ResolveUnderClaimAsync(session, task, stage, note, trustCache, withPeople, cancellationToken))
+                    {
+                        return;
+                    }
 
-            if (!await ResolveUnderClaimAsync(session, task, stage, note, trustCache, withPeople, cancellationToken))
-            {
-                return;
+                    break;
             }
         }
 
@@ -131,7 +115,7 @@ public sealed partial class TicketResolver(
         }
         catch (Exception ex) when (ex is RetryableException or PermanentException && session.Ledger.TicketClaim is not null)
         {
-            await session.RecordOnOwnClaimAsync(l => l.TicketClaim, l => l.TicketClaim = Released(l.TicketClaim), cancellationToken);
+            await ReleaseAsync(session, cancellationToken);
             throw;
         }
     }
@@ -146,18 +130,13 @@ public sealed partial class TicketResolver(
         catch (RetryableException)
         {
             // Let the next attempt replay at once (same body, same key) instead of waiting out our claim.
-            await session.RecordOnOwnClaimAsync(l => l.TicketClaim, l => l.TicketClaim = Released(l.TicketClaim), cancellationToken);
+            await ReleaseAsync(session, cancellationToken);
             throw;
         }
         catch (PermanentException)
         {
-            // Refused for good: release the claim so a later event can resolve afresh.
-            await session.RecordOnOwnClaimAsync(l => l.TicketClaim, l =>
-            {
-                l.TicketClaim = null;
-                l.PendingTicketBody = null;
-                l.PendingTicketStage = null;
-            }, cancellationToken);
+            // Refused for good: drop the claim and its body so a later event can resolve afresh.
+            await session.RecordOnOwnClaimAsync(l => l.TicketClaim, Settle, cancellationToken);
             throw;
         }
 
@@ -173,9 +152,7 @@ public sealed partial class TicketResolver(
                 l.MarkNoteDone(stage);
             }
 
-            l.TicketClaim = null;
-            l.PendingTicketBody = null;
-            l.PendingTicketStage = null;
+            Settle(l);
         }, cancellationToken);
         if (stage is not null)
         {
@@ -183,8 +160,16 @@ public sealed partial class TicketResolver(
         }
     }
 
-    /// <summary>A claim any worker may take over at once: its owner failed and said so.</summary>
-    private static Claim? Released(Claim? claim) => claim is null ? null : claim with { Since = DateTimeOffset.UnixEpoch };
+    /// <summary>Makes this event's claim one any worker may take over at once: its owner failed and says so.</summary>
+    private static Task ReleaseAsync(LedgerSession session, CancellationToken cancellationToken) =>
+        session.RecordOnOwnClaimAsync(l => l.TicketClaim, l => l.TicketClaim = l.TicketClaim is { } claim ? claim with { Since = DateTimeOffset.UnixEpoch } : null, cancellationToken);
+
+    private static void Settle(TaskLedger ledger)
+    {
+        ledger.TicketClaim = null;
+        ledger.PendingTicketBody = null;
+        ledger.PendingTicketStage = null;
+    }
 
     /// <summary>The ticket a caller named, if it exists and can still be updated.</summary>
     private async Task<ZendeskTicket?> UsableAsync(long id, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Zendesk;
 
 namespace FlexZendesk.Core.Tickets;

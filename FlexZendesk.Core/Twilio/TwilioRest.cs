@@ -34,7 +34,7 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
     public async Task<TaskVersion?> ReadTaskAsync(string workspaceSid, string taskSid, CancellationToken cancellationToken)
     {
         var request = new Request(global::Twilio.Http.HttpMethod.Get, Domain.Taskrouter, $"/v1/Workspaces/{workspaceSid}/Tasks/{taskSid}", null);
-        var response = await CallAsync(client => client.RequestAsync(request), "Twilio read task", notFound: null, preconditionFailed: false, cancellationToken);
+        var response = await CallAsync(client => client.RequestAsync(request), "Twilio read task", cancellationToken);
         if (response is null)
         {
             return null;
@@ -53,9 +53,8 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
             await CallAsync(
                 client => TaskResource.UpdateAsync(pathWorkspaceSid: workspaceSid, pathSid: taskSid, attributes: attributes, ifMatch: ifMatch, client: client),
                 "Twilio update task",
-                notFound: null,
-                preconditionFailed: true,
-                cancellationToken);
+                cancellationToken,
+                preconditionFailed: true);
             return true;
         }
         catch (PreconditionFailed)
@@ -71,7 +70,7 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
     public async Task<bool> WorkerTookTaskAsync(string workspaceSid, string taskSid, string workerSid, CancellationToken cancellationToken)
     {
         var read = new ReadReservationOptions(workspaceSid, taskSid) { WorkerSid = workerSid, PageSize = 20, Limit = 20 };
-        var reservations = await CallAsync(client => ReservationResource.ReadAsync(read, client), "Twilio task reservations", notFound: null, preconditionFailed: false, cancellationToken);
+        var reservations = await CallAsync(client => ReservationResource.ReadAsync(read, client), "Twilio task reservations", cancellationToken);
         return reservations?.Any(r => r.WorkerSid == workerSid && r.ReservationStatus?.ToString() is "accepted" or "wrapping" or "completed") == true;
     }
 
@@ -81,8 +80,6 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
         var messages = await CallAsync(
             client => MessageResource.ReadAsync(pathConversationSid: conversationSid, pageSize: limit, limit: limit, client: client),
             "Twilio conversation messages",
-            notFound: null,
-            preconditionFailed: false,
             cancellationToken);
         return messages is null ? [] : [.. messages.OrderBy(m => m.Index)];
     }
@@ -98,8 +95,6 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
         var recordings = await CallAsync(
             client => RecordingResource.ReadAsync(pathCallSid: callSid, pathAccountSid: account, client: client),
             "Twilio recordings",
-            notFound: null,
-            preconditionFailed: false,
             cancellationToken);
         return recordings is null ? [] : [.. recordings
             .OrderBy(r => r.StartTime ?? r.DateCreated)
@@ -107,7 +102,7 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
                 r.Sid,
                 $"https://api.twilio.com/2010-04-01/Accounts/{account}/Recordings/{r.Sid}",
                 r.StartTime ?? r.DateCreated,
-                int.TryParse(r.Duration, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : 0))];
+                Seconds(r.Duration) ?? 0))];
     }
 
     /// <summary>The call as Twilio's Calls resource has it, or null when it is unknown.</summary>
@@ -116,12 +111,10 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
         var call = await CallAsync(
             client => CallResource.FetchAsync(pathSid: callSid, pathAccountSid: options.Value.AccountSid, client: client),
             "Twilio call",
-            notFound: null,
-            preconditionFailed: false,
             cancellationToken);
         return call is null ? null : new TwilioCall(
             call.From, call.To, call.Direction, call.StartTime, call.EndTime,
-            int.TryParse(call.Duration, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null);
+            Seconds(call.Duration));
     }
 
     /// <summary>The text of a recording's completed transcription, when Twilio made one.</summary>
@@ -130,8 +123,6 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
         var transcriptions = await CallAsync(
             client => TranscriptionResource.ReadAsync(pathRecordingSid: recordingSid, pathAccountSid: options.Value.AccountSid, client: client),
             "Twilio transcriptions",
-            notFound: null,
-            preconditionFailed: false,
             cancellationToken);
         return transcriptions?.FirstOrDefault(t => t.Status == TranscriptionResource.StatusEnum.Completed && !string.IsNullOrWhiteSpace(t.TranscriptionText))?.TranscriptionText;
     }
@@ -151,7 +142,7 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
             PageSize = pageSize,
             Limit = pageSize,
         };
-        var events = await CallAsync(client => EventResource.ReadAsync(read, client), "Twilio read events", notFound: null, preconditionFailed: false, cancellationToken);
+        var events = await CallAsync(client => EventResource.ReadAsync(read, client), "Twilio read events", cancellationToken);
         return events is null ? [] : [.. events];
     }
 
@@ -167,10 +158,11 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
     }
 
     /// <summary>
-    /// Runs one SDK call and sorts its failures by <see cref="HttpFailure"/>'s rule, except 404, which gives
-    /// <paramref name="notFound"/>.
+    /// Runs one SDK call and sorts its failures by <see cref="HttpFailure"/>'s rule, except 404, which gives null, and
+    /// a 412 the caller expects (<paramref name="preconditionFailed"/>).
     /// </summary>
-    private async Task<T?> CallAsync<T>(Func<TwilioRestClient, Task<T>> call, string operation, T? notFound, bool preconditionFailed, CancellationToken cancellationToken)
+    private async Task<T?> CallAsync<T>(Func<TwilioRestClient, Task<T>> call, string operation, CancellationToken cancellationToken, bool preconditionFailed = false)
+        where T : class
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
@@ -180,7 +172,7 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
         }
         catch (ApiException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
         {
-            return notFound;
+            return null;
         }
         catch (ApiException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed && preconditionFailed)
         {
@@ -195,6 +187,10 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
             throw HttpFailure.NoAnswer(operation, ex.InnerException ?? ex, ex);
         }
     }
+
+    /// <summary>A duration as Twilio sends it, whole seconds in a string; null when it sent none.</summary>
+    private static int? Seconds(string? text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
 
     private sealed class PreconditionFailed : Exception;
 }

@@ -1,17 +1,10 @@
 namespace FlexZendesk.Core.Zendesk;
 
 /// <summary>
-/// One Zendesk limit as a schedule of turns (the "generic cell rate algorithm", equivalent to a token bucket): turns
-/// come every <see cref="Interval"/> (95 % of the limit), and after a quiet spell <see cref="Burst"/> of them (2 % of
-/// the limit) come at once. The schedule's whole state is one instant, the next free turn, so every instance can share it
-/// through one table row.
+/// One Zendesk limit as a schedule of turns (the generic cell rate algorithm): turns every <see cref="Interval"/> (95 %
+/// of the limit), <see cref="Burst"/> (2 %) at once after a quiet spell; its state is one instant, the next free turn,
+/// so instances share it through one table row. Any 60 s holds at most 96.6 % + 2 % of the limit (docs/budget.md).
 /// </summary>
-/// <remarks>
-/// Bound: a turn is used no later than <see cref="Slack"/> (1 s) after it comes, so any 60 s, clock minute or not, holds
-/// the turns of at most 61 s: at most 61 s / T + 1 + (burst - 1) turns = 96.6 % + 2 % of the limit, under it (Team 200:
-/// 197; Update Ticket 100: 98; Professional 400: 394; Enterprise 700: 690; High Volume 2500: 2464). Sustained use is
-/// 95 %. (Until 2026-11-26 it was 93 % with a 4 % burst: the same bound, but 2 % less throughput while the budget binds.)
-/// </remarks>
 internal sealed record TurnRule(TimeSpan Interval, int Burst, TimeSpan Horizon)
 {
     /// <param name="horizon">How far ahead a turn may be given out: further than that, the caller is refused (and retries later).</param>
@@ -26,12 +19,8 @@ internal sealed record TurnRule(TimeSpan Interval, int Burst, TimeSpan Horizon)
 
     /// <summary>
     /// Gives up to <paramref name="wanted"/>'s turns from a schedule whose next free turn is <paramref name="next"/>: none
-    /// when the first is further ahead than <paramref name="reach"/> (the horizon, or less for a request that may wait
-    /// less), and of the rest at most <see cref="SliceSize.BeyondReach"/> beyond that reach, at most one more horizon
-    /// ahead. A slice reaches past the horizon so that, while the budget binds and the schedule is taken up to the
-    /// horizon, an instance still leases its workers' turns in one slice instead of one turn per storage write as each
-    /// comes into reach; but only for callers still to ask: those asking now cannot wait that long, and a turn leased
-    /// for them there would lapse.
+    /// when the first is beyond <paramref name="reach"/>; of the rest at most <see cref="SliceSize.BeyondReach"/> beyond
+    /// it (for callers still to ask), at most one more horizon ahead (docs/budget.md, slices).
     /// </summary>
     /// <returns>The turns, in time order, and the schedule's new next free turn.</returns>
     public (List<DateTimeOffset> Turns, DateTimeOffset Next) Grant(DateTimeOffset next, DateTimeOffset now, SliceSize wanted, TimeSpan reach)
@@ -77,10 +66,8 @@ internal sealed record TurnRule(TimeSpan Interval, int Burst, TimeSpan Horizon)
 internal readonly record struct SliceSize(int Turns, int BeyondReach)
 {
     /// <summary>
-    /// The callers asking now (they need turns within their reach), plus those expected to ask soon, for whom the slice
-    /// may reach further: the callers holding a turn still to come (while the budget binds they come back for more), or
-    /// the asks of the last second beyond those still waiting, if that is more. Counting the waiting callers' asks a
-    /// second time would lease, for a batch of messages that all arrive at once, turns beyond their reach, which lapse.
+    /// The callers asking now, plus those expected to ask soon: those holding a turn still to come, or the last second's
+    /// asks beyond those waiting, whichever is more (a batch arriving at once is not counted twice; docs/budget.md).
     /// </summary>
     /// <param name="waiting">Callers asking now, with no turn yet.</param>
     /// <param name="ahead">Callers holding a turn that has not come yet.</param>

@@ -7,15 +7,9 @@ using Microsoft.Extensions.Options;
 namespace FlexZendesk.Core.Zendesk;
 
 /// <summary>
-/// Zendesk's account-wide limits, the plan budget and the Update Ticket limit, spent by every instance together:
-/// each is a schedule of turns (<see cref="TurnRule"/>: 95 % of the limit, a 2 % burst) kept in one row of the
-/// <c>{Ledger:TablePrefix}Budget</c> table and leased by instances in slices (<see cref="SharedLimit"/>). A request
-/// waits for its turn; one whose turn is more than half of <c>Zendesk:TimeoutSeconds</c> away (a quarter for a read, so
-/// writes go first) takes no turn, waits that half (taking a turn this instance holds if one comes within reach
-/// meanwhile, one it leased before or one it leases meanwhile for another caller) and then fails as retryable
-/// (Retry-After: when a turn is free again, at least that half), and its message is rescheduled. The wait before
-/// failing is deliberate: it spaces a busy instance's retries, which would otherwise come straight back and spend turns
-/// on first calls of work a later refusal breaks off.
+/// Zendesk's account-wide limits (the plan budget, the Update Ticket limit) spent by every instance together: a request
+/// waits for its turn up to half of <c>Zendesk:TimeoutSeconds</c> (a read a quarter, so writes go first), else its
+/// message is rescheduled. The design and why: docs/budget.md.
 /// </summary>
 public sealed partial class ZendeskBudget : IDisposable
 {
@@ -53,13 +47,8 @@ public sealed partial class ZendeskBudget : IDisposable
         AcquireAsync(ticketUpdate, read: false, cancellationToken);
 
     /// <summary>
-    /// Waits for this request's turn as <see cref="AcquireAsync(bool, CancellationToken)"/>; a <paramref name="read"/>
-    /// takes a turn only up to half as far ahead. While the budget binds, writes (a requester after its search, a ticket
-    /// after its requester, a note on a ticket that exists) so go before reads (a new task's search, a named ticket's
-    /// check), which begin new work: tasks already begun finish first, instead of a backlog of begun tasks whose last
-    /// steps, the notes, then wait for the Update Ticket limit at the end. A caller with no turn in reach asks again
-    /// when a turn this instance holds comes within reach before its half of the timeout is over: so such a turn is not
-    /// left to lapse while this instance's callers sleep out their refusals.
+    /// As <see cref="AcquireAsync(bool, CancellationToken)"/>; a <paramref name="read"/> takes a turn only up to half as
+    /// far ahead, so writes that finish begun work go before reads that begin new work (docs/budget.md, Rules).
     /// </summary>
     public async Task AcquireAsync(bool ticketUpdate, bool read, CancellationToken cancellationToken)
     {
@@ -75,10 +64,8 @@ public sealed partial class ZendeskBudget : IDisposable
                 return;
             }
 
-            // Asks again when a turn this instance holds comes within reach (at `held - farthest`), or when this instance
-            // gets turns meanwhile (another caller's slice, or a turn put back), if before the deadline. Not for the
-            // shared schedule's next free turn: asking for that again costs a storage call, and other instances'
-            // callers asking too would make it a contended one.
+            // Asks again when a held turn comes within reach, or when this instance gets turns; never for the shared
+            // schedule's next free turn (a storage call, contended by other instances' callers).
             var arrived = refusedBy.TurnsArrived;
             var now = _clock.GetUtcNow();
             if (refusedBy.HeldTurn() is { } held && held <= deadline)

@@ -1,5 +1,5 @@
 using FlexZendesk.Core;
-
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace FlexZendesk.Functions.Errors;
 
@@ -53,4 +53,14 @@ public sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger)
 
     [LoggerMessage(LogLevel.Error, "Unhandled exception while handling {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, PathString path);
+}
+
+/// <summary>The no-host runner's exception handler: the same answers as <see cref="ExceptionProblems"/> gives under the host.</summary>
+public sealed class ProblemDetailsExceptionHandler(ExceptionProblems problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        await problems.Answer(httpContext, exception).ExecuteAsync(httpContext);
+        return true;
+    }
 }

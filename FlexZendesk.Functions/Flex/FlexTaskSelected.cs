@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Ledger;
@@ -125,3 +126,10 @@ public sealed partial class FlexTaskSelected(
 
 /// <summary>The answer to a select: the queued note event, and what the screen pop did (<c>done: …</c>, <c>skipped: why</c>, <c>failed: why</c>).</summary>
 public sealed record SelectAccepted(bool Accepted, string Id, string EventType, string Pop);
+
+/// <summary>
+/// What the Flex UI plugin sends when an agent selects a task: the task and the agent's Flex token (<c>Token</c>, as
+/// Flex backends receive it; or <c>Authorization: Bearer</c>). Whose select it is comes from the token, never the body;
+/// the task's attributes come from TaskRouter, never the body (<see cref="Attributes"/> is accepted and ignored).
+/// </summary>
+public sealed record TaskSelected(string? TaskSid, string? Token, string? WorkspaceSid, JsonElement? Attributes, string? Channel, string? QueueName, string? WorkerName);

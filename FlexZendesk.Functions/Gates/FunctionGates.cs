@@ -25,3 +25,21 @@ public static class FunctionGates
         return null;
     }
 }
+
+/// <summary>A check an HTTP function's request must pass before the function body runs, under either host.</summary>
+public interface IFunctionGate
+{
+    /// <summary>Null to let the request through; otherwise the answer (a ProblemDetails) the caller gets instead.</summary>
+    ValueTask<IResult?> CheckAsync(HttpContext http);
+}
+
+/// <summary>
+/// Puts an <see cref="IFunctionGate"/> in front of an HTTP function. The Functions host runs it in the worker
+/// middleware (<see cref="GateMiddleware"/>), the no-host runner inline in each function's endpoint delegate before
+/// the function body: one declaration, both hosts.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public abstract class FunctionGateAttribute(Type gate) : Attribute
+{
+    public Type GateType { get; } = gate;
+}

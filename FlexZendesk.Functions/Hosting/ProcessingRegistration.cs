@@ -46,7 +46,9 @@ public static class ProcessingRegistration
         services.AddSingleton<NoteBuilder>();
         services.AddSingleton<TicketResolver>();
         services.AddSingleton<NoteLogger>();
+        services.AddSingleton<CallRecorder>();
         services.AddSingleton<CallLog>();
+        services.AddSingleton<Core.Processing.EventWork>();
         services.AddSingleton<TaskWriteBack>();
         services.AddSingleton<TicketCreator>();
         services.AddSingleton<FlexEventProcessor>();

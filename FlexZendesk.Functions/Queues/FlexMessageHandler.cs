@@ -135,3 +135,10 @@ public sealed partial class FlexMessageHandler(
     [LoggerMessage(LogLevel.Error, "Poison message {MessageId}: {Reason}")]
     private static partial void LogPoison(ILogger logger, string messageId, string reason);
 }
+
+/// <summary>
+/// Thrown by the queue function when a later delivery can succeed: the host (or the no-host listener) makes the
+/// message visible again, and poisons it after <c>maxDequeueCount</c> deliveries. The reason is the failure's, with
+/// no secret in it (it comes from classified API errors).
+/// </summary>
+public sealed class EventRetryException(string reason) : Exception(reason);

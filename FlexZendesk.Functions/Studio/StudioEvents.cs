@@ -1,8 +1,8 @@
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.HttpResults;
 using FlexZendesk.Core.Events;
 using FlexZendesk.Core.Queues;
 using FlexZendesk.Functions.Webhooks;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
 namespace FlexZendesk.Functions.Studio;
@@ -25,3 +25,6 @@ public sealed partial class StudioEvents(EventQueueWriter queue, TimeProvider cl
     [LoggerMessage(LogLevel.Information, "Enqueued Studio {EventType} {EventId} ({Bytes} bytes)")]
     private static partial void LogEnqueued(ILogger logger, string eventType, string eventId, int bytes);
 }
+
+/// <summary>A JSON object, because Studio parses only objects into <c>widgets.X.parsed</c>.</summary>
+public sealed record StudioAccepted(bool Accepted, string Id, string EventType);

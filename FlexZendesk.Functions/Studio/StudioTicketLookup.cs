@@ -46,3 +46,7 @@ public sealed partial class StudioTicketLookup(IZendeskApi zendesk, ILogger<Stud
     [LoggerMessage(LogLevel.Warning, "Studio lookup of ticket {TicketId} answered 'unavailable': {Reason}")]
     private static partial void LogUnavailable(ILogger logger, long ticketId, string reason);
 }
+
+/// <summary>Studio's answer: <c>{{widgets.lookup.parsed.valid}}</c> drives the IVR's re-prompt.</summary>
+/// <param name="Reason">When not valid: <c>invalid</c> (not a number), <c>not_found</c>, <c>closed</c>, <c>unavailable</c> (Zendesk slow or down).</param>
+public sealed record TicketLookup(bool Valid, long? TicketId, string? Status, string? Reason);

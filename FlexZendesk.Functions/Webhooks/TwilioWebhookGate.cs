@@ -1,8 +1,8 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using FlexZendesk.Core.Twilio;
-using Microsoft.AspNetCore.Http.Features;
 using FlexZendesk.Functions.Gates;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -114,3 +114,6 @@ public sealed partial class TwilioWebhookGate(
     [LoggerMessage(LogLevel.Warning, "Rejected a callback to {Path}: malformed body ({Reason})")]
     private static partial void LogMalformed(ILogger logger, PathString path, string reason);
 }
+
+/// <summary>The function answers Twilio only: <see cref="TwilioWebhookGate"/> reads, parses and verifies the request first.</summary>
+public sealed class TwilioSignedAttribute() : FunctionGateAttribute(typeof(TwilioWebhookGate));

@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using FlexZendesk.Core.Events;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -112,4 +112,24 @@ public static class WebhookBodyParser
 
         return list;
     }
+}
+
+public enum BodyKind
+{
+    Unsupported,
+    Form,
+    Json,
+}
+
+/// <summary>A verified Twilio callback: what <see cref="TwilioWebhookGate"/> read, parsed and checked.</summary>
+/// <param name="Parameters">Form fields or JSON top-level properties, in received order.</param>
+/// <param name="Raw">The body as text.</param>
+/// <param name="IdempotencyToken">Twilio's <c>I-Twilio-Idempotency-Token</c>, the same on every retry of a delivery.</param>
+public sealed record WebhookPayload(
+    IReadOnlyList<KeyValuePair<string, string>> Parameters,
+    string Raw,
+    string? IdempotencyToken)
+{
+    public FlexEventEnvelope ToEnvelope(string source, TimeProvider clock) =>
+        EnvelopeFactory.Create(source, Parameters, Raw, clock.GetUtcNow(), IdempotencyToken);
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using FlexZendesk.Core.Processing;
 using FlexZendesk.Core.Zendesk;
 using FlexZendesk.Core;
 

@@ -1,6 +1,6 @@
 using Refit;
 
-namespace FlexZendesk.Core.Processing;
+namespace FlexZendesk.Core.Zendesk;
 
 /// <summary>Runs one Refit call and sorts its failures by <see cref="HttpFailure"/>'s rule.</summary>
 public static class ApiCall

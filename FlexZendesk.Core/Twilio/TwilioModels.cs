@@ -1,5 +1,8 @@
 namespace FlexZendesk.Core.Twilio;
 
+/// <summary>A task's attributes as read, with the version to send back in <c>If-Match</c> (null when Twilio sent none).</summary>
+public sealed record TaskVersion(string? Attributes, string? ETag);
+
 /// <summary>A call as Twilio's Calls resource answers it: its lines, direction and times.</summary>
 /// <param name="Direction"><c>inbound</c>, <c>outbound-api</c> or <c>outbound-dial</c>.</param>
 /// <param name="Duration">Seconds, once the call ended.</param>

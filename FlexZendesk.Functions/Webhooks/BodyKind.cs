@@ -1,8 +1,0 @@
-namespace FlexZendesk.Functions.Webhooks;
-
-public enum BodyKind
-{
-    Unsupported,
-    Form,
-    Json,
-}
