@@ -11,6 +11,9 @@ namespace FlexZendesk.Standalone;
 public sealed class AdminKeyFilter(IOptions<AdminOptions> options, ILogger<AdminKeyFilter> logger)
 {
     public IResult? Check(HttpContext http) => SharedKey.Require(http, options.Value.Key, "admin", logger);
+
+    /// <summary>The caller sent <c>Admin:Key</c>, this runner's stand-in for the host's master key.</summary>
+    public bool IsMasterKey(HttpContext http) => SharedKey.Matches(http.Request.Headers[SharedKey.Header].ToString(), options.Value.Key);
 }
 
 /// <summary>Settings under <c>Admin:</c>.</summary>

@@ -24,8 +24,16 @@ public static class HttpFunctionEndpoints
             var methods = function.Trigger.Methods is { Length: > 0 } declared ? declared.Select(m => m.ToUpperInvariant()) : AnyMethod;
             var gates = FunctionGates.Of(function.Method);
             var keyed = function.Trigger.AuthLevel is not AuthorizationLevel.Anonymous;
+            var disabled = FunctionSwitch.IsDisabled(app.ServiceProvider.GetRequiredService<IConfiguration>(), function.Name);
             app.MapMethods(route, methods, async http =>
             {
+                // Disabled: 404 as under the host, which still runs it for its master key (here Admin:Key).
+                if (disabled && !http.RequestServices.GetRequiredService<AdminKeyFilter>().IsMasterKey(http))
+                {
+                    await TypedResults.NotFound().ExecuteAsync(http);
+                    return;
+                }
+
                 var refusal = keyed ? http.RequestServices.GetRequiredService<AdminKeyFilter>().Check(http) : null;
                 refusal ??= await FunctionGates.CheckAsync(gates, http, http.RequestServices);
                 var result = refusal ?? await FunctionInvoker.InvokeAsync(function.Method, http.RequestServices, p => Bind(p, http));

@@ -14,7 +14,8 @@ namespace FlexZendesk.Standalone;
 /// <c>newBatchThreshold</c>, polls backing off to <c>maxPollingInterval</c> while empty; a function that returns
 /// completes its message, one that throws makes it visible again after <c>visibilityTimeout</c>, and after
 /// <c>maxDequeueCount</c> deliveries the message moves, as it was, to <c>&lt;queue&gt;-poison</c>. Shutdown lets
-/// in-flight messages finish. <c>Queues:Listen=false</c> turns it off (another instance, or the host, listens).
+/// in-flight messages finish. <c>Queues:Listen=false</c> turns it off (another instance, or the host, listens);
+/// <c>AzureWebJobs.&lt;FunctionName&gt;.Disabled</c> turns one function off (<see cref="FunctionSwitch"/>).
 /// </summary>
 public sealed partial class QueueListener(
     IServiceProvider services,
@@ -22,17 +23,16 @@ public sealed partial class QueueListener(
     EnqueueSignal enqueued,
     IConfiguration configuration,
     IOptions<QueueTriggerOptions> options,
+    IOptions<ListenerOptions> listener,
     ILogger<QueueListener> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(50);
 
-    public bool Enabled => configuration.GetValue<bool?>("Queues:Listen") ?? true;
-
     /// <summary>Receive as soon as this process enqueued, rather than at the end of the polling back-off (<c>Queues:WakeOnEnqueue</c>).</summary>
-    private bool WakeOnEnqueue => configuration.GetValue<bool?>("Queues:WakeOnEnqueue") ?? true;
+    private bool WakeOnEnqueue => listener.Value.WakeOnEnqueue;
 
     /// <summary>How long a received message stays invisible before its lease is renewed or, if this process died, it comes back.</summary>
-    private TimeSpan Lease => TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue<int?>("Queues:LeaseSeconds") ?? 30, 3, 600));
+    private TimeSpan Lease => listener.Value.Lease;
 
     /// <summary>Checks every queue function can be served before the app reports started.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -49,10 +49,19 @@ public sealed partial class QueueListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (Enabled)
+        if (!listener.Value.Listen)
         {
-            await Task.WhenAll(FunctionCatalog.Queues.Select(function => ListenAsync(function, stoppingToken)));
+            return;
         }
+
+        // A disabled function's messages stay on its queue until it is enabled again, as under the host.
+        var enabled = FunctionCatalog.Queues.Where(f => !FunctionSwitch.IsDisabled(configuration, f.Name)).ToList();
+        foreach (var disabled in FunctionCatalog.Queues.Except(enabled))
+        {
+            LogDisabled(logger, disabled.Name);
+        }
+
+        await Task.WhenAll(enabled.Select(function => ListenAsync(function, stoppingToken)));
     }
 
     /// <summary>The queue a trigger names, <c>%setting%</c> resolved from configuration as the host resolves it.</summary>
@@ -208,6 +217,9 @@ public sealed partial class QueueListener(
         : parameter.ParameterType == typeof(string) ? message.Body.ToString()
         : parameter.ParameterType == typeof(BinaryData) ? message.Body
         : CancellationToken.None;
+
+    [LoggerMessage(LogLevel.Warning, "Function {Function} is disabled (AzureWebJobs.{Function}.Disabled): its queue is not listened to; messages wait there")]
+    private static partial void LogDisabled(ILogger logger, string function);
 
     [LoggerMessage(LogLevel.Information, "Function {Function} listening to queue {Queue} (no Functions host; messages leased for {LeaseSeconds} s, renewed while they run)")]
     private static partial void LogStarted(ILogger logger, string function, string queue, double leaseSeconds);

@@ -33,6 +33,9 @@ public static class StandaloneApp
         builder.Services.AddSingleton<AdminKeyFilter>();
         builder.Services.AddOptions<QueueTriggerOptions>().BindConfiguration(QueueTriggerOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<QueueTriggerOptions>, QueueTriggerOptionsValidator>();
+        builder.Services.AddOptions<ListenerOptions>().BindConfiguration(ListenerOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ListenerOptions>, ListenerOptionsValidator>();
+        builder.Services.AddOptions<TimerOptions>().BindConfiguration(TimerOptions.Section);
         builder.Services.AddHostedService<QueueListener>();
         builder.Services.AddHostedService<TimerScheduler>();
 

@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 
 namespace FlexZendesk.Standalone;
 
@@ -7,12 +8,11 @@ namespace FlexZendesk.Standalone;
 /// trigger does: <c>RunOnStartup</c> honoured, one invocation at a time per function (a run that outlasts its period
 /// makes the next one past due, not concurrent), a failed invocation logged and the schedule kept. The host also
 /// makes a timer a singleton across instances; here every instance runs it, so a timer function must tolerate that
-/// (the reconciler's watermark lease does). <c>Timers:Run=false</c> turns it off.
+/// (the reconciler's watermark lease does). <c>Timers:Run=false</c> turns it off; <c>AzureWebJobs.&lt;FunctionName&gt;.Disabled</c>
+/// one function.
 /// </summary>
-public sealed partial class TimerScheduler(IServiceProvider services, IConfiguration configuration, TimeProvider clock, ILogger<TimerScheduler> logger) : BackgroundService
+public sealed partial class TimerScheduler(IServiceProvider services, IConfiguration configuration, IOptions<TimerOptions> options, TimeProvider clock, ILogger<TimerScheduler> logger) : BackgroundService
 {
-    public bool Enabled => configuration.GetValue<bool?>("Timers:Run") ?? true;
-
     /// <summary>Checks every timer function can be served, and its schedule read, before the app reports started.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,9 +27,9 @@ public sealed partial class TimerScheduler(IServiceProvider services, IConfigura
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (Enabled)
+        if (options.Value.Run)
         {
-            await Task.WhenAll(FunctionCatalog.Timers.Select(function => RunAsync(function, stoppingToken)));
+            await Task.WhenAll(FunctionCatalog.Timers.Where(f => !FunctionSwitch.IsDisabled(configuration, f.Name)).Select(function => RunAsync(function, stoppingToken)));
         }
     }
 

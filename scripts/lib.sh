@@ -5,6 +5,14 @@ azurite_js="$repo_root/tools/azurite/node_modules/azurite/dist/src/azurite.js"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# Builds the projects the scripts run (Release), unless the caller built the whole solution already: CI builds it once
+# and sets FLEXZENDESK_PREBUILT=1, so no later script pays a build (each no-op build of three projects costs ~16 s).
+build_release() { # project...
+  [ "${FLEXZENDESK_PREBUILT:-0}" = "1" ] && return 0
+  local project
+  for project in "$@"; do dotnet build "$project" -c Release --nologo -v quiet --disable-build-servers || return 1; done
+}
+
 # Installs the Azurite version pinned in tools/azurite/package-lock.json (once).
 ensure_azurite() {
   if [ ! -f "$azurite_js" ]; then

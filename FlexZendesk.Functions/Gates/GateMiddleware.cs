@@ -23,8 +23,14 @@ public sealed class GateMiddleware(ExceptionProblems problems) : IFunctionsWorke
             return;
         }
 
-        if (EntryPoint(context.FunctionDefinition.EntryPoint) is { } method
-            && await FunctionGates.CheckAsync(FunctionGates.Of(method), http, context.InstanceServices) is { } refusal)
+        // Fails closed: a function whose gates cannot be looked up is not run ungated.
+        if (EntryPoint(context.FunctionDefinition.EntryPoint) is not { } method)
+        {
+            context.GetInvocationResult().Value = TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Internal Server Error", detail: "The function's gates could not be found.");
+            return;
+        }
+
+        if (await FunctionGates.CheckAsync(FunctionGates.Of(method), http, context.InstanceServices) is { } refusal)
         {
             context.GetInvocationResult().Value = refusal;
             return;
@@ -40,8 +46,8 @@ public sealed class GateMiddleware(ExceptionProblems problems) : IFunctionsWorke
         }
     }
 
-    /// <summary>The method behind <c>Namespace.Type.Method</c>, the entry point the SDK writes into functions.metadata.</summary>
-    private static MethodInfo? EntryPoint(string entryPoint) => Methods.GetOrAdd(entryPoint, static name =>
+    /// <summary>The method behind <c>Namespace.Type.Method</c>, the entry point the SDK writes into functions.metadata; null when none is.</summary>
+    public static MethodInfo? EntryPoint(string entryPoint) => Methods.GetOrAdd(entryPoint, static name =>
     {
         var dot = name.LastIndexOf('.');
         return dot < 0 ? null : typeof(GateMiddleware).Assembly.GetType(name[..dot])?.GetMethod(name[(dot + 1)..]);

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using FlexZendesk.Functions.Gates;
+using FlexZendesk.Functions.Webhooks;
 using FlexZendesk.Tests.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +14,9 @@ namespace FlexZendesk.Tests.Hosting;
 /// </summary>
 public sealed class FunctionMetadataTests
 {
-    private static readonly string WorkerOutput = Path.Combine(RepoPaths.Root, "FlexZendesk.Functions", "bin", "Release", "net10.0");
+    // The worker build of the configuration these tests were built in (bin/<Configuration>/net10.0, as theirs).
+    private static readonly string WorkerOutput = Path.Combine(
+        RepoPaths.Root, "FlexZendesk.Functions", "bin", new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name, "net10.0");
     private static readonly JsonElement HostJson = JsonSerializer.Deserialize<JsonElement>(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")));
 
     private static List<JsonElement> Metadata() =>
@@ -43,6 +47,28 @@ public sealed class FunctionMetadataTests
             "TaskStory: httpTrigger route=ops/tasks/{taskSid} methods=get auth=Admin queue= connection=",
             "ProcessFlexEvent: queueTrigger route= methods= auth= queue=%Queues:EventsQueue% connection=AzureWebJobsStorage",
             "ReconcileEvents: timerTrigger route= methods= auth= queue= connection= schedule=%Reconcile:Schedule%",
+        }));
+    }
+
+    [Test]
+    public void TheWorkersGateLookupFindsEveryHttpFunctionAndTheGatesItDeclares()
+    {
+        // What GateMiddleware does under the host with each function's entryPoint: were a lookup to miss, that function
+        // would answer 500 instead of running ungated; this proves none misses, and which gates each one runs.
+        var gates = Metadata().Where(f => Trigger(f).GetProperty("type").GetString() == "httpTrigger").ToDictionary(
+            f => f.GetProperty("name").GetString()!,
+            f => GateMiddleware.EntryPoint(f.GetProperty("entryPoint").GetString()!) is { } method
+                ? string.Join(",", FunctionGates.Of(method).Select(g => g.Name))
+                : "(entry point not found)");
+        Assert.That(gates, Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["TaskRouterEvents"] = nameof(TwilioWebhookGate),
+            ["StudioEvents"] = nameof(TwilioWebhookGate),
+            ["StudioTicketLookup"] = nameof(TwilioWebhookGate),
+            ["FlexTaskSelected"] = "",
+            ["Health"] = "",
+            ["ReplayPoison"] = "",
+            ["TaskStory"] = "",
         }));
     }
 
@@ -125,6 +151,8 @@ public sealed class FunctionMetadataTests
             ("Ledger", typeof(Core.Ledger.LedgerOptions)),
             ("Reconcile", typeof(Core.Reconcile.ReconcileOptions)),
             ("Admin", typeof(Standalone.AdminOptions)),
+            ("Queues", typeof(Standalone.ListenerOptions)),
+            ("Timers", typeof(Standalone.TimerOptions)),
         }.SelectMany(o => o.Options.GetProperties().Where(p => p.CanWrite).Select(p => (o.Section, p.Name)));
 
     [Test]

@@ -81,11 +81,53 @@ public sealed class HostingTests
         Assert.That(problem.GetRawText(), Does.Not.Contain("AccountKey").And.Not.Contain("ZGVhZA==").And.Not.Contain("127.0.0.1"));
     }
 
+    [Test]
+    public async Task ADisabledHttpFunctionAnswers404ExceptToTheMasterKey()
+    {
+        await using var app = new FunctionsApp(new Dictionary<string, string?> { ["AzureWebJobs.Health.Disabled"] = "true", ["Admin:Key"] = "test-admin-key-not-real" });
+        using var client = app.CreateClient();
+        using var anonymous = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
+        request.Headers.Add("x-functions-key", "test-admin-key-not-real");
+        using var master = await client.SendAsync(request);
+        using var other = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(master.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.OK), "only the disabled function is off");
+        });
+    }
+
+    [Test]
+    public async Task ADisabledQueueFunctionLeavesItsMessagesOnTheQueue()
+    {
+        var logs = new CapturingLoggerProvider();
+        // The key as the environment variable AzureWebJobs__ProcessFlexEvent__Disabled=1 arrives in configuration.
+        await using var app = new FunctionsApp(new Dictionary<string, string?> { ["Queues:Listen"] = "true", ["AzureWebJobs:ProcessFlexEvent:Disabled"] = "1" }, logs);
+        using var client = app.CreateClient();
+        using var response = await client.SendAsync(app.Signer.Form("/api/taskrouter/events", TaskRouterSamples.Event("task.created")));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+
+        // The listener decides once, at start: it logs that it skips the function and never receives from its queue.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!logs.Lines.Any(l => l.Contains("ProcessFlexEvent is disabled", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.That(logs.Lines.Any(l => l.Contains("ProcessFlexEvent is disabled", StringComparison.Ordinal)), Is.True);
+        Assert.That((await app.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, Is.EqualTo(1));
+        Assert.That((await app.Queue.PeekMessagesAsync()).Value.Single().DequeueCount, Is.Zero, "never received");
+    }
+
     [TestCase("Twilio:AuthToken", "")]
     [TestCase("Twilio:AccountSid", "not-a-sid")]
     [TestCase("Twilio:WebhookBaseUrl", "flex.example.test/no-scheme")]
     [TestCase("Queues:EventsQueue", "Bad_Queue")]
     [TestCase("Ingress:MaxBodyBytes", "10")]
+    [TestCase("Queues:LeaseSeconds", "2")]
     public void BadSettingStopsStartWithAMessageNamingTheKey(string key, string value)
     {
         var error = Assert.Catch(() => new FunctionsApp(new Dictionary<string, string?> { [key] = value }).Dispose());

@@ -27,6 +27,11 @@ internal sealed class FunctionsApp : IDisposable, IAsyncDisposable
     public const string WorkspaceSid = "WS0123456789abcdef0123456789abcdef";
     public const string PublicBaseUrl = "https://flex.example.test";
 
+    private static int _started;
+
+    /// <summary>How many apps this test run has started (scripts/test prints it: the cost of starting apps ad hoc).</summary>
+    public static int Started => Volatile.Read(ref _started);
+
     private readonly Dictionary<string, string?> _settings;
     private readonly CapturingLoggerProvider? _logs;
     private readonly Action<IServiceCollection>? _services;
@@ -35,6 +40,7 @@ internal sealed class FunctionsApp : IDisposable, IAsyncDisposable
     /// <param name="services">Extra registrations, e.g. OpenTelemetry with in-memory exporters.</param>
     public FunctionsApp(IDictionary<string, string?>? overrides = null, CapturingLoggerProvider? logs = null, Action<IServiceCollection>? services = null)
     {
+        Interlocked.Increment(ref _started);
         _logs = logs;
         _services = services;
         var unique = Guid.NewGuid().ToString("N")[..12];

@@ -27,6 +27,9 @@ public sealed class TestEnvironment
     [OneTimeTearDown]
     public async Task StopAsync()
     {
+        var results = Path.Combine(RepoPaths.Root, "artifacts", "test-results");
+        Directory.CreateDirectory(results);
+        await File.WriteAllTextAsync(Path.Combine(results, "apps-started.txt"), FunctionsApp.Started.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (_sandbox is not null)
         {
             await _sandbox.DisposeAsync();
