@@ -74,7 +74,7 @@ public static class EnvelopeFactory
 
         return new FlexEventEnvelope
         {
-            Id = $"selected:{taskSid}:{workerSid}",
+            Id = SelectedId(taskSid, workerSid),
             Source = EventSources.Flex,
             EventType = EventSources.FlexSelectedEventType,
             ReceivedAt = receivedAt,
@@ -83,6 +83,9 @@ public static class EnvelopeFactory
             TaskAttributes = taskAttributes is { Length: > 0 } json ? JsonDocument.Parse(json).RootElement.Clone() : null,
         };
     }
+
+    /// <summary>The id of an agent's select event: one per task and agent.</summary>
+    public static string SelectedId(string taskSid, string workerSid) => $"selected:{taskSid}:{workerSid}";
 
     /// <summary>Top-level JSON properties as parameters: strings as they are, anything else as its JSON text.</summary>
     public static List<KeyValuePair<string, string>> Flatten(JsonElement body)

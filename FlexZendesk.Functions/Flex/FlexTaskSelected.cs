@@ -29,6 +29,7 @@ public sealed partial class FlexTaskSelected(
     ScreenPop screenPop,
     EventQueueWriter queue,
     IOptions<TwilioOptions> twilioOptions,
+    IOptions<NoteOptions> notes,
     TimeProvider clock,
     ILogger<FlexTaskSelected> logger)
 {
@@ -82,6 +83,14 @@ public sealed partial class FlexTaskSelected(
 
             // The pop first, at once: the agent is looking at the screen.
             var pop = await screenPop.PopOnSelectAsync(ledger, agent.WorkerSid, cancellationToken);
+            // The note is queued once per task and agent: not again once logged, and not at all when the stage is off
+            // (a multitasking agent selects the same task many times; each would cost a task read and a delivery).
+            var stage = TaskStages.SelectedBy(agent.WorkerSid);
+            if (!notes.Value.StageSet.Contains(TaskStages.Selected) || ledger.IsNoteSettled(stage))
+            {
+                return TypedResults.Accepted((string?)null, new SelectAccepted(true, EnvelopeFactory.SelectedId(taskSid, agent.WorkerSid), EventSources.FlexSelectedEventType, pop));
+            }
+
             var envelope = await EnvelopeAsync(ledger, workspace, taskSid, agent, selected, cancellationToken);
             await queue.EnqueueAsync(envelope, cancellationToken);
             return TypedResults.Accepted((string?)null, new SelectAccepted(true, envelope.Id, envelope.EventType, pop));

@@ -82,7 +82,23 @@ public sealed class FlexPluginTests : ScenarioFixture
             Assert.That(comments.Count(c => c.Contains($"[FlexZendesk {taskSid} selected_{worker}]", StringComparison.Ordinal)), Is.EqualTo(1), "one selected note per task and agent");
             Assert.That(comments, Has.Some.StartsWith("Twilio Flex task selected\n"));
         });
+
+        // Once the note is logged, a select is the pop alone: no task read, nothing queued.
+        var taskReads = await TaskReadsAsync(taskSid);
+        using var third = await SelectAsync(new { taskSid, token });
+        var (readsAfter, queued, popsAfter) = (await TaskReadsAsync(taskSid), (await Scenario.App.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, (await PopsAsync()).Count);
+        Assert.Multiple(() =>
+        {
+            Assert.That(third.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+            Assert.That(readsAfter, Is.EqualTo(taskReads));
+            Assert.That(queued, Is.Zero);
+            Assert.That(popsAfter, Is.EqualTo(4));
+        });
     }
+
+    private static async Task<int> TaskReadsAsync(string taskSid) =>
+        (await Remote.StateAsync()).GetProperty("requests").EnumerateArray()
+            .Count(r => r.GetProperty("method").GetString() == "GET" && r.GetProperty("path").GetString()!.EndsWith("/Tasks/" + taskSid, StringComparison.Ordinal));
 
     [Test]
     public async Task AnotherWorkersTaskIs403AndNothingIsWritten()

@@ -174,7 +174,7 @@ public sealed class TelemetryTests
     }
 
     [Test]
-    public void ExportsOnlyWhenAnApplicationInsightsConnectionStringIsSet()
+    public async Task ExportsOnlyWhenAnApplicationInsightsConnectionStringIsSet()
     {
         using (var plain = new FunctionsApp())
         {
@@ -188,8 +188,14 @@ public sealed class TelemetryTests
         {
             [TelemetryRegistration.ConnectionStringKey] = $"InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:{closed.Port}/",
         });
-        Assert.That(exporting.Services.GetService<TracerProvider>(), Is.Not.Null);
-        Assert.That(exporting.Services.GetService<MeterProvider>(), Is.Not.Null);
+        using var client = exporting.CreateClient();
+        using var health = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exporting.Services.GetService<TracerProvider>(), Is.Not.Null);
+            Assert.That(exporting.Services.GetService<MeterProvider>(), Is.Not.Null);
+            Assert.That(health.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), "it serves while its exporter finds no endpoint");
+        });
     }
 
     private static Action<IServiceCollection> Telemetry(List<Activity> spans, List<MetricSnapshot> metrics) => services =>

@@ -2,14 +2,14 @@ using System.Net;
 using System.Text.Json;
 using FlexZendesk.Core.Ledger;
 
-namespace FlexZendesk.UnitTests;
+namespace FlexZendesk.Tests.Component;
 
 /// <summary>
 /// The server-side screen pop against stubbed Zendesk: what it opens for each NAVIGATE choice, at most once per task,
 /// agent and stage (duplicates, concurrency, a crash mid-pop), never for a stale event, and never at the cost of a note
 /// or a retry when Zendesk answers 404 or refuses pops for the whole account.
 /// </summary>
-[Category("Unit")]
+[Category("Component")]
 public sealed class ScreenPopTests
 {
     private const string Alice = "WK" + "a11ce0000000000000000000000000000";

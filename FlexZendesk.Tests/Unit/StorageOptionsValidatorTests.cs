@@ -1,8 +1,9 @@
 using Azure.Storage.Queues;
 using FlexZendesk.Core.Storage;
 
-namespace FlexZendesk.Tests.Storage;
+namespace FlexZendesk.UnitTests;
 
+[Category("Unit")]
 public sealed class StorageOptionsValidatorTests
 {
     [TestCase("UseDevelopmentStorage=true")]

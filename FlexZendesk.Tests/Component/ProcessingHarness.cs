@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace FlexZendesk.UnitTests;
+namespace FlexZendesk.Tests.Component;
 
 /// <summary>
 /// The processor as production wires it (<see cref="FlexZendeskRegistration.AddFlexZendesk"/>: the Refit Zendesk client
@@ -41,7 +41,7 @@ internal sealed class ProcessingHarness : IAsyncDisposable
     {
         var settings = new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] = ledger ? await UnitEnvironment.StorageConnectionStringAsync() : "UseDevelopmentStorage=true",
+            ["AzureWebJobsStorage"] = ledger ? TestEnvironment.StorageConnectionString : "UseDevelopmentStorage=true",
             ["Twilio:AccountSid"] = "AC0123456789abcdef0123456789abcdef",
             ["Twilio:AuthToken"] = "unit-auth-token-not-a-secret",
             ["Twilio:WebhookBaseUrl"] = "https://flex.example.test",

@@ -2,13 +2,13 @@ using System.Net;
 using System.Text.Json;
 using FlexZendesk.Core;
 
-namespace FlexZendesk.UnitTests;
+namespace FlexZendesk.Tests.Component;
 
 /// <summary>
 /// The processor's story, call by call, against stubbed Zendesk and Twilio HTTP: which calls a task costs, in which
 /// order, and what happens when one of them fails.
 /// </summary>
-[Category("Unit")]
+[Category("Component")]
 public sealed class ProcessorTests
 {
     private const string Caller = "+14155550123";

@@ -2,10 +2,10 @@ using System.Net;
 using FlexZendesk.Core.Zendesk;
 using FlexZendesk.Core;
 
-namespace FlexZendesk.UnitTests;
+namespace FlexZendesk.Tests.Component;
 
 /// <summary>How a Zendesk answer becomes "retry" or "give up", through the real Refit client and its handlers.</summary>
-[Category("Unit")]
+[Category("Component")]
 public sealed class ApiCallTests
 {
     private static async Task<Exception> FailureOfAsync(HttpResponseMessage answer)

@@ -5,13 +5,13 @@ using FlexZendesk.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace FlexZendesk.UnitTests;
+namespace FlexZendesk.Tests.Component;
 
 /// <summary>
 /// Zendesk's account budget shared by several instances through one table row (Azurite), on a fake clock: minutes
 /// of refill in milliseconds, and exact numbers. Each <see cref="ZendeskBudget"/> here is one instance.
 /// </summary>
-[Category("Unit")]
+[Category("Component")]
 public sealed class ZendeskBudgetClockTests
 {
     private readonly List<ZendeskBudget> _instances = [];
@@ -314,7 +314,7 @@ public sealed class ZendeskBudgetClockTests
 
     private async Task<ZendeskBudget> InstanceAsync(TimeProvider clock, int requestsPerMinute, int ticketUpdatesPerMinute = 100_000, int timeoutSeconds = 10)
     {
-        var storage = new StorageClients(Options.Create(new StorageOptions { ConnectionString = await UnitEnvironment.StorageConnectionStringAsync() }));
+        var storage = new StorageClients(Options.Create(new StorageOptions { ConnectionString = TestEnvironment.StorageConnectionString }));
         var budget = new ZendeskBudget(
             Options.Create(new ZendeskOptions { BaseUrl = "https://acme.zendesk.example.test", RequestsPerMinute = requestsPerMinute, TicketUpdatesPerMinute = ticketUpdatesPerMinute, TimeoutSeconds = timeoutSeconds }),
             Options.Create(new LedgerOptions { TablePrefix = _prefix }),

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 
-namespace FlexZendesk.UnitTests;
+namespace FlexZendesk.Tests.Component;
 
 /// <summary>
 /// A fake clock that says when code under test starts waiting on it (creates a timer of a given due time), so a test

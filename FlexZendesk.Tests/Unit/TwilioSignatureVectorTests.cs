@@ -2,12 +2,13 @@ using System.Text;
 using FlexZendesk.Core.Twilio;
 using FlexZendesk.Sandbox;
 
-namespace FlexZendesk.Tests.Twilio;
+namespace FlexZendesk.UnitTests;
 
 /// <summary>
 /// The vectors published in the Twilio SDKs' own RequestValidator test suites (csharp, python), against the app's
 /// validator (the Twilio SDK's RequestValidator) and the independent signer the tests and tools send with.
 /// </summary>
+[Category("Unit")]
 public sealed class TwilioSignatureVectorTests
 {
     private const string Url = "https://mycompany.com/myapp.php?foo=1&bar=2";

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Text.Json;
 
-namespace FlexZendesk.UnitTests;
+namespace FlexZendesk.Tests.Component;
 
 /// <summary>
 /// The agent's side, call by call against stubbed Zendesk and Twilio HTTP: who the agent is, the people on the ticket
 /// (assignee, submitter, group, note author), transfers, and the screen pop with its once-only, age and failure rules.
 /// </summary>
-[Category("Unit")]
+[Category("Component")]
 public sealed class AgentSideTests
 {
     private const string Caller = "+14155550123";
