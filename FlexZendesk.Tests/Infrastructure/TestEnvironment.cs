@@ -29,7 +29,8 @@ public sealed class TestEnvironment
     {
         var results = Path.Combine(RepoPaths.Root, "artifacts", "test-results");
         Directory.CreateDirectory(results);
-        await File.WriteAllTextAsync(Path.Combine(results, "apps-started.txt"), FunctionsApp.Started.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // One file per test process (scripts/test may run two at once); scripts/test adds them up.
+        await File.WriteAllTextAsync(Path.Combine(results, $"apps-started-{Environment.ProcessId}.txt"), FunctionsApp.Started.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (_sandbox is not null)
         {
             await _sandbox.DisposeAsync();
