@@ -32,7 +32,7 @@ public sealed class ZendeskBudgetTests
 
     /// <remarks>
     /// Outlasts a minute by design (more calls than a minute's budget): category <c>Minute</c>, which scripts/test runs in
-    /// a test process of its own, with its own Azurite and sandbox, alongside the rest.
+    /// a test process of its own, with its own Azurite and sandbox, alongside the rest (<see cref="TestCategories"/>).
     /// </remarks>
     [Test]
     [Category(TestCategories.Minute)]
