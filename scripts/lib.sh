@@ -122,20 +122,21 @@ descendants() { # pid
 # Stops every descendant of a process (the caller passes its own $$): TERM, then KILL what is left after 5 s; then
 # reaps the caller's own children, so none is left a zombie for an init that may not reap.
 stop_descendants() { # pid
-  local pids alive
+  local pids alive=""
   pids=$(descendants "$1")
-  [ -n "$pids" ] || return 0
-  # shellcheck disable=SC2064
-  trap "wait 2>/dev/null || true" RETURN
-  # shellcheck disable=SC2086
-  kill -TERM $pids 2>/dev/null || true
-  for _ in $(seq 50); do
-    alive=$(for pid in $pids; do if kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi; done)
-    [ -n "$alive" ] || return 0
-    sleep 0.1
-  done
-  # shellcheck disable=SC2086
-  kill -KILL $alive 2>/dev/null || true
+  if [ -n "$pids" ]; then
+    # shellcheck disable=SC2086
+    kill -TERM $pids 2>/dev/null || true
+    for _ in $(seq 50); do
+      # A zombie counts as gone: it is dead, only not reaped yet (the wait below reaps the caller's children).
+      alive=$(ps -o pid=,stat= -p "$(echo $pids | tr ' ' ,)" 2>/dev/null | awk '$2 !~ /^Z/ { print $1 }' || true)
+      [ -n "$alive" ] || break
+      sleep 0.1
+    done
+    # shellcheck disable=SC2086
+    [ -z "$alive" ] || kill -KILL $alive 2>/dev/null || true
+  fi
+  wait 2>/dev/null || true
 }
 
 stop_group() { # pid
