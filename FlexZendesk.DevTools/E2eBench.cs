@@ -92,7 +92,7 @@ internal static class E2eBench
 
             var before = Lifecycles.ZendeskRequests((await sandbox.GetFromJsonAsync<JsonNode>("/_sandbox/state"))!).Count;
             var (drain, sent, answers) = await DriveAsync(settings, sandbox, batch, concurrency, order);
-            await Task.Delay(2000); // anything still in flight for these tasks is counted too
+            await Lifecycles.QueueEmptyAsync(settings, TimeSpan.FromSeconds(30)); // duplicates still in flight are counted too
             var state = (await sandbox.GetFromJsonAsync<JsonNode>("/_sandbox/state"))!;
             var calls = (double)(Lifecycles.ZendeskRequests(state).Count - before) / lifecycles;
             var latencies = Latencies(state, sent);

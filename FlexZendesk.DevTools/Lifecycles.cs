@@ -122,6 +122,26 @@ internal static partial class Lifecycles
     [System.Text.RegularExpressions.GeneratedRegex(@"\[FlexZendesk \S+ \S+\]")]
     private static partial System.Text.RegularExpressions.Regex Marker();
 
+    /// <summary>
+    /// Waits until the events queue is empty. Its count includes invisible (in-flight, backed-off) messages, and the
+    /// listener deletes a message only after its effects, so an empty queue means every delivery sent so far was
+    /// handled to the end, a duplicate's calls included: no quiet period is needed or trusted.
+    /// </summary>
+    public static async Task QueueEmptyAsync(DevSettings settings, TimeSpan timeout)
+    {
+        var queue = new Azure.Storage.Queues.QueueClient(settings.Storage, settings.Queue);
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
+        {
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException($"the events queue did not empty within {timeout.TotalSeconds} s");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Polls the sandbox until every task is complete or nothing progressed for <paramref name="patience"/>.</summary>
     public static async Task<JsonNode> AwaitEffectsAsync(HttpClient sandbox, IReadOnlyCollection<string> tasks, TimeSpan patience, TimeSpan poll)
     {

@@ -2,12 +2,15 @@
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 azurite_js="$repo_root/tools/azurite/node_modules/azurite/dist/src/azurite.js"
+# Where scripts/run keeps the state of a run (run.env, instances/, sandbox.log), relative to the repository root:
+# .tools unless FLEXZENDESK_RUN_DIR names another, so two runs can live side by side (CI runs two stacks at once).
+run_dir=${FLEXZENDESK_RUN_DIR:-.tools}
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Builds the projects the scripts run (Release), unless the caller built the whole solution already: CI builds it once
-# and sets FLEXZENDESK_PREBUILT=1, so no later script pays a build (each no-op build of three projects costs ~16 s).
-build_release() { # project...
+# and sets FLEXZENDESK_PREBUILT=1, so no later script pays a build (a no-op build of what scripts/run runs costs ~10 s).
+build_release() { # project or solution filter...
   [ "${FLEXZENDESK_PREBUILT:-0}" = "1" ] && return 0
   local project
   for project in "$@"; do dotnet build "$project" -c Release --nologo -v quiet --disable-build-servers || return 1; done
@@ -80,7 +83,7 @@ start_azurite() {
 # sets run_pid and returns once the app listens. Set an EXIT trap that runs stop_group "$run_pid" first.
 start_run() { # log [NAME=value ...]
   local log=$1 deadline=$((SECONDS + 240)); shift
-  rm -f "$repo_root/.tools/run.env"
+  rm -f "$repo_root/$run_dir/run.env"
   # Emptied here, not by the redirection below: that runs in the background job, maybe after the first check, which
   # would then find the previous run's "listening" line (a second start_run in one script returned at once).
   : > "$log"
@@ -98,7 +101,7 @@ start_run() { # log [NAME=value ...]
 # so their last log lines (the Zendesk budget's storage use) reach .tools/instances/*.log.
 stop_instances() {
   local pids=() file
-  for file in "$repo_root"/.tools/instances/*.pid; do [ -f "$file" ] && pids+=("$(cat "$file")"); done
+  for file in "$repo_root/$run_dir"/instances/*.pid; do [ -f "$file" ] && pids+=("$(cat "$file")"); done
   [ ${#pids[@]} -eq 0 ] && return 0
   kill -TERM "${pids[@]}" 2>/dev/null || true
   for _ in $(seq 100); do kill -0 "${pids[@]}" 2>/dev/null || return 0; sleep 0.1; done
@@ -107,7 +110,7 @@ stop_instances() {
 # Prints what the shared Zendesk budget cost the instances of the last run, summed from each instance's last log line:
 # turns leased, turns that lapsed unused, storage transactions.
 budget_use() {
-  cat "$repo_root"/.tools/instances/*.log 2>/dev/null | grep 'Zendesk budget on this instance:' |
+  cat "$repo_root/$run_dir"/instances/*.log 2>/dev/null | grep 'Zendesk budget on this instance:' |
     sed 's/.*instance: //' | tr -c '0-9\n' ' ' |
     awk '{ turns += $1 + $4; lapsed += $2 + $5; storage += $3 + $6; n++ }
          END { printf "shared budget: %d instance(s) reported %d turns leased (%d lapsed unused) for %d storage transactions\n", n, turns, lapsed, storage }'
