@@ -119,7 +119,7 @@ public sealed class FunctionMetadataTests
     [Test]
     public void TheNoHostRunnerServesExactlyTheHttpFunctions()
     {
-        using var app = new FunctionsApp();
+        var app = SharedApps.App();
         var served = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText != "/")

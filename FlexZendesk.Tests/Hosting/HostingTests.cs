@@ -16,10 +16,15 @@ public sealed class HostingTests
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=ZGVhZA==;" +
         $"QueueEndpoint=http://127.0.0.1:{DeadQueue.Port}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{DeadBlob.Port}/devstoreaccount1;";
 
+    private const string AdminKey = "test-admin-key-not-real";
+
+    /// <summary>One app, shared by the tests of storage down, whose storage refuses every connection.</summary>
+    private static FunctionsApp StorageDown => SharedApps.App(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = DeadStorage, ["Admin:Key"] = AdminKey });
+
     [Test]
     public async Task AnswersTheReadinessProbe()
     {
-        await using var app = new FunctionsApp();
+        var app = SharedApps.App();
         using var client = app.CreateClient();
         using var response = await client.GetAsync(new Uri("/", UriKind.Relative));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -28,7 +33,7 @@ public sealed class HostingTests
     [Test]
     public async Task HealthReportsVersionAndReachableStorage()
     {
-        await using var app = new FunctionsApp();
+        var app = SharedApps.App();
         using var client = app.CreateClient();
         using var response = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
 
@@ -46,8 +51,7 @@ public sealed class HostingTests
     [Test]
     public async Task HealthIs503WhenStorageIsDown()
     {
-        await using var app = new FunctionsApp(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = DeadStorage });
-        using var client = app.CreateClient();
+        using var client = StorageDown.CreateClient();
         using var response = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
@@ -58,7 +62,7 @@ public sealed class HostingTests
     [Test]
     public async Task CallbackIs503WithRetryAfterWhenTheQueueIsUnavailable()
     {
-        await using var app = new FunctionsApp(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = DeadStorage });
+        var app = StorageDown;
         using var client = app.CreateClient();
         using var response = await client.SendAsync(app.Signer.Form("/api/taskrouter/events", TaskRouterSamples.Event("task.created")));
 
@@ -70,56 +74,14 @@ public sealed class HostingTests
     [Test]
     public async Task PoisonReplayIs503WithRetryAfterWhenStorageIsDown()
     {
-        await using var app = new FunctionsApp(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = DeadStorage, ["Admin:Key"] = "test-admin-key-not-real" });
-        using var client = app.CreateClient();
+        using var client = StorageDown.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ops/poison/replay") { Content = JsonContent.Create(new { }) };
-        request.Headers.Add("x-functions-key", "test-admin-key-not-real");
+        request.Headers.Add("x-functions-key", AdminKey);
         using var response = await client.SendAsync(request);
 
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
         Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(5)));
         Assert.That(problem.GetRawText(), Does.Not.Contain("AccountKey").And.Not.Contain("ZGVhZA==").And.Not.Contain("127.0.0.1"));
-    }
-
-    [Test]
-    public async Task ADisabledHttpFunctionAnswers404ExceptToTheMasterKey()
-    {
-        await using var app = new FunctionsApp(new Dictionary<string, string?> { ["AzureWebJobs.Health.Disabled"] = "true", ["Admin:Key"] = "test-admin-key-not-real" });
-        using var client = app.CreateClient();
-        using var anonymous = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
-        request.Headers.Add("x-functions-key", "test-admin-key-not-real");
-        using var master = await client.SendAsync(request);
-        using var other = await client.GetAsync(new Uri("/", UriKind.Relative));
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-            Assert.That(master.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.OK), "only the disabled function is off");
-        });
-    }
-
-    [Test]
-    public async Task ADisabledQueueFunctionLeavesItsMessagesOnTheQueue()
-    {
-        var logs = new CapturingLoggerProvider();
-        // The key as the environment variable AzureWebJobs__ProcessFlexEvent__Disabled=1 arrives in configuration.
-        await using var app = new FunctionsApp(new Dictionary<string, string?> { ["Queues:Listen"] = "true", ["AzureWebJobs:ProcessFlexEvent:Disabled"] = "1" }, logs);
-        using var client = app.CreateClient();
-        using var response = await client.SendAsync(app.Signer.Form("/api/taskrouter/events", TaskRouterSamples.Event("task.created")));
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-
-        // The listener decides once, at start: it logs that it skips the function and never receives from its queue.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!logs.Lines.Any(l => l.Contains("ProcessFlexEvent is disabled", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.That(logs.Lines.Any(l => l.Contains("ProcessFlexEvent is disabled", StringComparison.Ordinal)), Is.True);
-        Assert.That((await app.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, Is.EqualTo(1));
-        Assert.That((await app.Queue.PeekMessagesAsync()).Value.Single().DequeueCount, Is.Zero, "never received");
     }
 
     [TestCase("Twilio:AuthToken", "")]
@@ -241,5 +203,68 @@ public sealed class HostingTests
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+}
+
+/// <summary>
+/// <c>AzureWebJobs.&lt;FunctionName&gt;.Disabled</c>, honoured as the Functions host does: one app with an HTTP function
+/// and the queue function turned off.
+/// </summary>
+public sealed class DisabledFunctionTests
+{
+    private const string AdminKey = "test-admin-key-not-real";
+    private readonly CapturingLoggerProvider _logs = new();
+    private FunctionsApp _app = null!;
+
+    [OneTimeSetUp]
+    public void StartApp() => _app = new FunctionsApp(
+        new Dictionary<string, string?>
+        {
+            ["AzureWebJobs.Health.Disabled"] = "true",
+            // The key as the environment variable AzureWebJobs__ProcessFlexEvent__Disabled=1 arrives in configuration.
+            ["AzureWebJobs:ProcessFlexEvent:Disabled"] = "1",
+            ["Queues:Listen"] = "true",
+            ["Admin:Key"] = AdminKey,
+        },
+        _logs);
+
+    [OneTimeTearDown]
+    public async Task StopApp() => await _app.DisposeAsync();
+
+    [Test]
+    public async Task ADisabledHttpFunctionAnswers404ExceptToTheMasterKey()
+    {
+        using var client = _app.CreateClient();
+        using var anonymous = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
+        request.Headers.Add("x-functions-key", AdminKey);
+        using var master = await client.SendAsync(request);
+        using var other = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(master.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.OK), "only the disabled function is off");
+        });
+    }
+
+    [Test]
+    public async Task ADisabledQueueFunctionLeavesItsMessagesOnTheQueue()
+    {
+        using var client = _app.CreateClient();
+        using var response = await client.SendAsync(_app.Signer.Form("/api/taskrouter/events", TaskRouterSamples.Event("task.created")));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+
+        // The listener decides once, at start: it logs that it skips the function and never receives from its queue.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!_logs.Lines.Any(l => l.Contains("ProcessFlexEvent is disabled", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.That(_logs.Lines.Any(l => l.Contains("ProcessFlexEvent is disabled", StringComparison.Ordinal)), Is.True);
+        Assert.That((await _app.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, Is.EqualTo(1));
+        Assert.That((await _app.Queue.PeekMessagesAsync()).Value.Single().DequeueCount, Is.Zero, "never received");
     }
 }

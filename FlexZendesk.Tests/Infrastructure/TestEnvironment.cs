@@ -27,6 +27,7 @@ public sealed class TestEnvironment
     [OneTimeTearDown]
     public async Task StopAsync()
     {
+        await SharedApps.StopAllAsync();
         var results = Path.Combine(RepoPaths.Root, "artifacts", "test-results");
         Directory.CreateDirectory(results);
         // One file per test process (scripts/test may run two at once); scripts/test adds them up.

@@ -54,8 +54,7 @@ public sealed class PoisonReplayTests
     [Test]
     public async Task ReplayNeedsTheAdminKey()
     {
-        await using var app = new FunctionsApp(new Dictionary<string, string?> { ["Admin:Key"] = AdminKey });
-        using var client = app.CreateClient();
+        using var client = SharedApps.App(new Dictionary<string, string?> { ["Admin:Key"] = AdminKey }).CreateClient();
         using var anonymous = await client.PostAsJsonAsync(new Uri(Path, UriKind.Relative), new { });
         await ProblemAssert.IsProblemAsync(anonymous, HttpStatusCode.Forbidden);
         using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = JsonContent.Create(new { }) };
@@ -67,8 +66,7 @@ public sealed class PoisonReplayTests
     [Test]
     public async Task ReplayWithAnEmptyPoisonQueueReportsZero()
     {
-        await using var app = new FunctionsApp(new Dictionary<string, string?> { ["Admin:Key"] = AdminKey });
-        using var client = app.CreateClient();
+        using var client = SharedApps.App(new Dictionary<string, string?> { ["Admin:Key"] = AdminKey }).CreateClient();
         var report = await ReplayAsync(client, new { });
         Assert.That(report.GetProperty("replayed").GetInt32(), Is.Zero);
     }

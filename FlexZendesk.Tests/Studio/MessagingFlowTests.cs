@@ -83,7 +83,7 @@ public sealed partial class MessagingFlowTests
         Assert.That(states["keepTicketNumber"].GetProperty("properties").GetProperty("variables")[0].GetProperty("value").GetString(), Is.EqualTo("{{widgets.lookupTicket.parsed.ticketId}}"));
 
         await Remote.ResetAsync();
-        await using var scenario = new FlexScenario();
+        var scenario = SharedApps.Scenario();
         using var client = scenario.App.CreateClient();
         await Remote.PostControlAsync("/_sandbox/users", new { name = "Texter" });
         var ticketId = (await Remote.PostControlAsync("/_sandbox/tickets", new { subject = "Earlier", status = "open" })).GetProperty("ticket").GetProperty("id").GetInt64();

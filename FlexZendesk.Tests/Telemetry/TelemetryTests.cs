@@ -176,11 +176,9 @@ public sealed class TelemetryTests
     [Test]
     public async Task ExportsOnlyWhenAnApplicationInsightsConnectionStringIsSet()
     {
-        using (var plain = new FunctionsApp())
-        {
-            Assert.That(plain.Services.GetService<TracerProvider>(), Is.Null, "no OpenTelemetry pipeline without a connection string");
-            Assert.That(plain.Services.GetService<MeterProvider>(), Is.Null);
-        }
+        var plain = SharedApps.App();
+        Assert.That(plain.Services.GetService<TracerProvider>(), Is.Null, "no OpenTelemetry pipeline without a connection string");
+        Assert.That(plain.Services.GetService<MeterProvider>(), Is.Null);
 
         // An ingestion endpoint where nothing listens: the app must start and serve regardless.
         using var closed = new RefusingPort();
