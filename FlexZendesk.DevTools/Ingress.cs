@@ -67,11 +67,25 @@ internal sealed class Ingress : IDisposable
             return;
         }
 
+        // A restarting instance's file is removed between the listing and the read: that instance is skipped until
+        // it listens again (scripts/run writes the new file whole, then renames it into place).
         var urls = Directory.GetFiles(_directory, "*.url").Order(StringComparer.Ordinal)
-            .Select(f => File.ReadAllText(f).Trim()).Where(u => u.Length > 0).ToArray();
+            .Select(ReadOrEmpty).Where(u => u.Length > 0).ToArray();
         if (urls.Length > 0)
         {
             Volatile.Write(ref _urls, urls);
+        }
+    }
+
+    private static string ReadOrEmpty(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file).Trim();
+        }
+        catch (FileNotFoundException)
+        {
+            return "";
         }
     }
 }
