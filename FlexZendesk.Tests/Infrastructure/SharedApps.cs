@@ -1,53 +1,46 @@
 namespace FlexZendesk.Tests.Infrastructure;
 
 /// <summary>
-/// The apps fixtures share, one per distinct set of settings: started when the first fixture asks with those
-/// settings, stopped at the end of the run (<see cref="TestEnvironment"/>). A fixture's settings are its parameter
-/// (<see cref="AppFixture"/>, <see cref="ScenarioFixture.Settings"/>); fixtures that ask with equal settings get the
-/// same app. Each app has its own queue and ledger tables, and tests use task SIDs of their own, so what one fixture
-/// leaves does not reach another's assertions. A test that needs a fresh app, captured logs, extra services or a
-/// stop in the middle starts its own.
+/// The apps with the listener off that fixtures share, one per distinct set of settings: started when the first
+/// fixture asks with those settings, stopped at the end of the run (<see cref="TestEnvironment"/>). A fixture's
+/// settings are its parameter (<see cref="AppFixture.Settings"/>); fixtures that ask with equal settings get the same
+/// app. Each app has its own queue and ledger tables and works only while a test calls it, so what one fixture leaves
+/// does not reach another's assertions. Apps with the listener on are not shared (<see cref="ScenarioFixture"/>). A
+/// test that needs a fresh app, captured logs, extra services or a stop in the middle starts its own.
 /// </summary>
 internal static class SharedApps
 {
     private static readonly Dictionary<string, FunctionsApp> Apps = new(StringComparer.Ordinal);
-    private static readonly Dictionary<string, FlexScenario> Scenarios = new(StringComparer.Ordinal);
     private static readonly Lock Gate = new();
 
-    /// <summary>An app with the listener off (the tier's default): ingress only.</summary>
-    public static FunctionsApp App(IDictionary<string, string?>? settings = null) => Shared(Apps, settings, () => new FunctionsApp(settings));
+    /// <summary>An app with the listener off (the tier's default): what a test calls, nothing in the background.</summary>
+    public static FunctionsApp App(IDictionary<string, string?>? settings = null)
+    {
+        lock (Gate)
+        {
+            var key = Key(settings);
+            if (!Apps.TryGetValue(key, out var app))
+            {
+                app = new FunctionsApp(settings);
+                Apps[key] = app;
+            }
 
-    /// <summary>An app with the listener on, driven like production (<see cref="FlexScenario"/>).</summary>
-    public static FlexScenario Scenario(IDictionary<string, string?>? settings = null) => Shared(Scenarios, settings, () => new FlexScenario(settings));
+            return app;
+        }
+    }
 
     public static async Task StopAllAsync()
     {
-        List<IAsyncDisposable> all;
+        List<FunctionsApp> all;
         lock (Gate)
         {
-            all = [.. Apps.Values, .. Scenarios.Values];
+            all = [.. Apps.Values];
             Apps.Clear();
-            Scenarios.Clear();
         }
 
         foreach (var app in all)
         {
             await app.DisposeAsync();
-        }
-    }
-
-    private static T Shared<T>(Dictionary<string, T> started, IDictionary<string, string?>? settings, Func<T> start)
-    {
-        lock (Gate)
-        {
-            var key = Key(settings);
-            if (!started.TryGetValue(key, out var app))
-            {
-                app = start();
-                started[key] = app;
-            }
-
-            return app;
         }
     }
 

@@ -83,14 +83,14 @@ public sealed partial class MessagingFlowTests
         Assert.That(states["keepTicketNumber"].GetProperty("properties").GetProperty("variables")[0].GetProperty("value").GetString(), Is.EqualTo("{{widgets.lookupTicket.parsed.ticketId}}"));
 
         await Remote.ResetAsync();
-        var scenario = SharedApps.Scenario();
-        using var client = scenario.App.CreateClient();
+        var app = SharedApps.App();
+        using var client = app.CreateClient();
         await Remote.PostControlAsync("/_sandbox/users", new { name = "Texter" });
         var ticketId = (await Remote.PostControlAsync("/_sandbox/tickets", new { subject = "Earlier", status = "open" })).GetProperty("ticket").GetProperty("id").GetInt64();
         // What Studio makes of the Liquid: the reply without "#", trimmed.
         var url = new Uri(LiquidPlaceholder().Replace(lookup.GetProperty("url").GetString()!, ticketId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         using var request = new HttpRequestMessage(new HttpMethod(lookup.GetProperty("method").GetString()!), url.PathAndQuery);
-        request.Headers.Add("X-Twilio-Signature", scenario.App.Signer.Sign(url.PathAndQuery));
+        request.Headers.Add("X-Twilio-Signature", app.Signer.Sign(url.PathAndQuery));
         using var response = await client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));

@@ -74,13 +74,13 @@ public sealed class StudioFlowTests
         Assert.That(states["keepTicketNumber"].GetProperty("properties").GetProperty("variables")[0].GetProperty("value").GetString(), Is.EqualTo("{{widgets.lookupTicket.parsed.ticketId}}"));
 
         await Remote.ResetAsync();
-        var scenario = SharedApps.Scenario();
-        using var client = scenario.App.CreateClient();
+        var app = SharedApps.App();
+        using var client = app.CreateClient();
         await Remote.PostControlAsync("/_sandbox/users", new { name = "Caller" });
         var ticketId = (await Remote.PostControlAsync("/_sandbox/tickets", new { subject = "Earlier", status = "open" })).GetProperty("ticket").GetProperty("id").GetInt64();
         var pathAndQuery = url.PathAndQuery.Replace("NUMBER", ticketId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         using var request = new HttpRequestMessage(new HttpMethod(states["lookupTicket"].GetProperty("properties").GetProperty("method").GetString()!), pathAndQuery);
-        request.Headers.Add("X-Twilio-Signature", scenario.App.Signer.Sign(pathAndQuery));
+        request.Headers.Add("X-Twilio-Signature", app.Signer.Sign(pathAndQuery));
         using var response = await client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));

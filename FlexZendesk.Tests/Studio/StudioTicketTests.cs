@@ -10,19 +10,22 @@ namespace FlexZendesk.Tests.Studio;
 public sealed class StudioTicketTests
 {
     private const string Lookup = "/api/studio/tickets/lookup";
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Structure", "NUnit1032", Justification = "SharedApps owns the app and stops it at the end of the run.")]
     private FlexScenario _scenario = null!;
     private HttpClient _client = null!;
 
     [OneTimeSetUp]
     public void Start()
     {
-        _scenario = SharedApps.Scenario();
+        _scenario = new FlexScenario();
         _client = _scenario.App.CreateClient();
     }
 
     [OneTimeTearDown]
-    public void Stop() => _client.Dispose();
+    public async Task Stop()
+    {
+        _client.Dispose();
+        await _scenario.DisposeAsync();
+    }
 
     [SetUp]
     public Task Reset() => Remote.ResetAsync();
