@@ -8,7 +8,6 @@ namespace FlexZendesk.Tests.Faults;
 /// Zendesk and Twilio failing in every way the sandbox can inject. After each: every task has exactly one ticket
 /// and one note per configured stage, and nothing a retry could fix is in the poison queue.
 /// </summary>
-[Category(TestCategories.Recovery)]
 public sealed class FaultSuiteTests
 {
     private static readonly string[] Lifecycle = ["task.created", "reservation.accepted", "task.completed"];

@@ -4,7 +4,6 @@ using static FlexZendesk.Tests.Infrastructure.FlexScenario;
 namespace FlexZendesk.Tests.Processing;
 
 /// <summary>The standalone listener keeps the queue trigger's retry and poison semantics.</summary>
-[Category(TestCategories.Recovery)]
 public sealed class ListenerTests
 {
     [SetUp]

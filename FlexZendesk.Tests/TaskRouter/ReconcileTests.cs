@@ -8,7 +8,6 @@ namespace FlexZendesk.Tests.TaskRouter;
 /// Gap-free: the timer reads TaskRouter's Events resource (the sandbox serves the events it recorded) and enqueues
 /// what the webhook did not deliver, through the same queue and idempotent processing.
 /// </summary>
-[Category(TestCategories.Recovery)]
 public sealed class ReconcileTests
 {
     private static readonly string[] Lifecycle = ["task.created", "reservation.accepted", "task.completed"];
