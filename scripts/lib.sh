@@ -3,7 +3,7 @@
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 azurite_js="$repo_root/tools/azurite/node_modules/azurite/dist/src/azurite.js"
 # Where scripts/run keeps the state of a run (run.env, instances/, sandbox.log), relative to the repository root:
-# .tools unless FLEXZENDESK_RUN_DIR names another, so two runs can live side by side (CI runs two stacks at once).
+# .tools unless FLEXZENDESK_RUN_DIR names another, so two runs can live side by side (CI runs three at once).
 run_dir=${FLEXZENDESK_RUN_DIR:-.tools}
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

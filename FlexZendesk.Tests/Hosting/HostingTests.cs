@@ -16,7 +16,7 @@ public sealed class HostingTests
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=ZGVhZA==;" +
         $"QueueEndpoint=http://127.0.0.1:{DeadQueue.Port}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{DeadBlob.Port}/devstoreaccount1;";
 
-    private const string AdminKey = "test-admin-key-not-real";
+    private const string AdminKey = FunctionsApp.AdminKey;
 
     /// <summary>One app, shared by the tests of storage down, whose storage refuses every connection.</summary>
     private static FunctionsApp StorageDown => SharedApps.App(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = DeadStorage, ["Admin:Key"] = AdminKey });
@@ -212,7 +212,7 @@ public sealed class HostingTests
 /// </summary>
 public sealed class DisabledFunctionTests
 {
-    private const string AdminKey = "test-admin-key-not-real";
+    private const string AdminKey = FunctionsApp.AdminKey;
     private readonly CapturingLoggerProvider _logs = new();
     private FunctionsApp _app = null!;
 

@@ -1,8 +1,8 @@
 namespace FlexZendesk.Tests.Infrastructure;
 
 /// <summary>
-/// An app with the listener off, shared by every fixture of the same settings (<see cref="SharedApps"/>); its queue
-/// is emptied before each test.
+/// The plain app with the listener off, shared with every other fixture and test that asks for it
+/// (<see cref="SharedApps"/>); its queue is emptied before each test.
 /// </summary>
 public abstract class AppFixture
 {
@@ -11,13 +11,10 @@ public abstract class AppFixture
 
     protected HttpClient Client { get; private set; } = null!;
 
-    /// <summary>Settings of the fixture's app beyond the tier's defaults: the fixture's parameter.</summary>
-    private protected virtual IDictionary<string, string?>? Settings => null;
-
     [OneTimeSetUp]
     public void StartApp()
     {
-        App = SharedApps.App(Settings);
+        App = SharedApps.App();
         Client = App.CreateClient();
     }
 

@@ -23,6 +23,9 @@ namespace FlexZendesk.Tests.Infrastructure;
 internal sealed class FunctionsApp : IDisposable, IAsyncDisposable
 {
     public const string AuthToken = "test-auth-token-not-a-real-secret";
+
+    /// <summary>The <c>Admin:Key</c> (master key) of the tests that set one.</summary>
+    public const string AdminKey = "test-admin-key-not-real";
     public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     public const string WorkspaceSid = "WS0123456789abcdef0123456789abcdef";
     public const string PublicBaseUrl = "https://flex.example.test";

@@ -11,7 +11,7 @@ namespace FlexZendesk.Tests.Processing;
 /// </summary>
 public sealed class AgentSideTests : ScenarioFixture
 {
-    private const string AdminKey = "test-admin-key-not-real";
+    private const string AdminKey = FunctionsApp.AdminKey;
 
     private protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Admin:Key"] = AdminKey };
 

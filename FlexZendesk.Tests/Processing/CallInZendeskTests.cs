@@ -9,7 +9,7 @@ namespace FlexZendesk.Tests.Processing;
 /// <summary>A voice task's call through the real app and the sandbox: the pieces both fixtures below share.</summary>
 internal static class VoiceCalls
 {
-    public const string AdminKey = "test-admin-key-not-real";
+    public const string AdminKey = FunctionsApp.AdminKey;
     public const string Line = "+18005550199";
 
     public static long? Long(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;

@@ -9,7 +9,7 @@ namespace FlexZendesk.Tests.Processing;
 /// <summary>Poison messages carry their last error and can be replayed once the cause is fixed.</summary>
 public sealed class PoisonReplayTests
 {
-    private const string AdminKey = "test-admin-key-not-real";
+    private const string AdminKey = FunctionsApp.AdminKey;
     private const string Path = "/api/ops/poison/replay";
 
     [SetUp]
