@@ -10,6 +10,7 @@ namespace FlexZendesk.Tests.Browser;
 /// Flex-like origin loads it into the smallest stand-in for the Flex UI, the agent selects a task, and the note lands in
 /// the sandbox through the real app; the same page from an origin the app does not allow is refused by the browser.
 /// </summary>
+[Category(TestCategories.Browser)]
 public sealed class PluginInBrowserTests
 {
     private static string Chromium => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";

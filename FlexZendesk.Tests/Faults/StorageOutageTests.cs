@@ -5,6 +5,7 @@ using static FlexZendesk.Tests.Infrastructure.FlexScenario;
 namespace FlexZendesk.Tests.Faults;
 
 /// <summary>Azure Storage going away mid-run: callbacks get 503 (Twilio retries), processing waits, nothing is lost or doubled.</summary>
+[Category(TestCategories.Outage)]
 public sealed class StorageOutageTests
 {
     [Test]
