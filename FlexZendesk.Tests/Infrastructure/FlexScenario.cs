@@ -130,15 +130,18 @@ internal sealed class FlexScenario : IAsyncDisposable
         }
     }
 
-    /// <summary>Polls until <paramref name="done"/> holds (for work that rescheduled messages make invisible for a while).</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> done, TimeSpan timeout)
+    /// <summary>
+    /// Polls until <paramref name="done"/> holds (for work that rescheduled messages make invisible for a while); on a
+    /// timeout the failure says what <paramref name="state"/> found then.
+    /// </summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> done, TimeSpan timeout, Func<Task<string>>? state = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!await done())
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"not done within {timeout.TotalSeconds} s");
+                Assert.Fail($"not done within {timeout.TotalSeconds} s{(state is null ? "" : ": " + await state())}");
             }
 
             await Task.Delay(100);
