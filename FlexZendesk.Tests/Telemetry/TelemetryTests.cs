@@ -24,17 +24,13 @@ public sealed class TelemetryTests
     private string _queueName = "";
     private string _taskSid = "";
 
-    /// <summary>
-    /// One lifecycle, then the app stops before any test reads the lists: its exporters append from other threads while
-    /// it runs (the listener's polls are spans too), and enumerating a list while it grows throws.
-    /// </summary>
+    /// <summary>One lifecycle; the app stops before any test reads the lists (<see cref="RunThenStopAsync"/>).</summary>
     [OneTimeSetUp]
     public async Task RunOneLifecycleAsync()
     {
         await Remote.ResetAsync();
         var scenario = new FlexScenario(services: Telemetry(_spans, _metrics));
-        var exported = 0;
-        try
+        await RunThenStopAsync(scenario, _metrics, async () =>
         {
             _queueName = scenario.App.QueueName;
             _taskSid = NewTaskSid();
@@ -45,16 +41,7 @@ public sealed class TelemetryTests
                 await scenario.SendAsync(eventType, _taskSid, attributes);
                 await scenario.DrainAsync();
             }
-
-            Flush(scenario.App.Services);
-            exported = _metrics.Count;
-        }
-        finally
-        {
-            await scenario.DisposeAsync();
-        }
-
-        DropStopExport(_metrics, exported);
+        });
     }
 
     [Test]
@@ -128,8 +115,7 @@ public sealed class TelemetryTests
         var metrics = new List<MetricSnapshot>();
         await Remote.ResetAsync();
         var scenario = new FlexScenario(services: Telemetry(spans, metrics));
-        var exported = 0;
-        try
+        await RunThenStopAsync(scenario, metrics, async () =>
         {
             await Remote.PostControlAsync("/_sandbox/faults", new { api = "zendesk", mode = "status", status = 429, retry_after_seconds = 1, count = 1 });
             var taskSid = NewTaskSid();
@@ -149,15 +135,7 @@ public sealed class TelemetryTests
             // The ticket is in the sandbox before its processing span ends (the task write-back follows it); the listener
             // deletes the message after the span has ended.
             await scenario.DrainAsync();
-            Flush(scenario.App.Services);
-            exported = metrics.Count;
-        }
-        finally
-        {
-            await scenario.DisposeAsync(); // before the lists are read, as in the fixture's set-up
-        }
-
-        DropStopExport(metrics, exported);
+        });
 
         Assert.Multiple(() =>
         {
@@ -253,11 +231,28 @@ public sealed class TelemetryTests
     }
 
     /// <summary>
-    /// Drops the metric export the app makes as it stops: by then its queues are deleted, so the poison depth it reads
-    /// is 0 (seen in CI). Metrics are exported only on a flush or a stop here (the periodic export is a minute away).
+    /// Runs <paramref name="work"/>, flushes the exporters, then stops the app before any list is read: its exporters
+    /// append from other threads while it runs (the listener's polls are spans too), and enumerating a list while it
+    /// grows throws. The metric export the app makes as it stops is dropped: by then its queues are deleted, so the
+    /// poison depth it reads is 0 (seen in CI). Metrics are exported only on a flush or a stop here (the periodic export
+    /// is a minute away).
     /// </summary>
-    private static void DropStopExport(List<MetricSnapshot> metrics, int exported) =>
+    private static async Task RunThenStopAsync(FlexScenario scenario, List<MetricSnapshot> metrics, Func<Task> work)
+    {
+        var exported = 0;
+        try
+        {
+            await work();
+            Flush(scenario.App.Services);
+            exported = metrics.Count;
+        }
+        finally
+        {
+            await scenario.DisposeAsync();
+        }
+
         metrics.RemoveRange(exported, metrics.Count - exported);
+    }
 
 
     /// <summary>The counter's points in the latest export (exports are cumulative), with their tags.</summary>
