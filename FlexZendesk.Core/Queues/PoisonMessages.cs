@@ -32,14 +32,9 @@ public sealed class PoisonMessages(StorageClients clients, IOptions<QueueOptions
     public async Task SendAsync(string messageText, string lastError, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        FlexEventEnvelope poisoned;
-        try
-        {
-            poisoned = EnvelopeJson.Deserialize(messageText) with { LastError = lastError, FailedAt = now };
-        }
-        catch (JsonException)
-        {
-            poisoned = new FlexEventEnvelope
+        var poisoned = Read(System.Text.Encoding.UTF8.GetBytes(messageText)) is { } envelope
+            ? envelope with { LastError = lastError, FailedAt = now }
+            : new FlexEventEnvelope
             {
                 Id = "unreadable:" + Hashes.Sha256Hex(messageText, 32),
                 Source = Unreadable,
@@ -49,7 +44,6 @@ public sealed class PoisonMessages(StorageClients clients, IOptions<QueueOptions
                 LastError = lastError,
                 FailedAt = now,
             };
-        }
 
         var poison = clients.Queues.GetQueueClient(QueueName);
         var body = BinaryData.FromBytes(EnvelopeJson.Serialize(poisoned));
@@ -90,7 +84,7 @@ public sealed class PoisonMessages(StorageClients clients, IOptions<QueueOptions
 
                 foreach (var message in batch)
                 {
-                    if (Unwrap(message.Body) is not { } envelope)
+                    if (Read(message.Body.ToMemory().Span) is not { } envelope)
                     {
                         unreadable++;
                     }
@@ -119,11 +113,12 @@ public sealed class PoisonMessages(StorageClients clients, IOptions<QueueOptions
         return new(replayed, skipped, unreadable);
     }
 
-    private static FlexEventEnvelope? Unwrap(BinaryData body)
+    /// <summary>The envelope a message is (one this app enqueued or poisoned), or null when it is none.</summary>
+    private static FlexEventEnvelope? Read(ReadOnlySpan<byte> message)
     {
         try
         {
-            return EnvelopeJson.Deserialize(body.ToMemory().Span);
+            return EnvelopeJson.Deserialize(message);
         }
         catch (JsonException)
         {
@@ -156,7 +151,6 @@ public sealed class PoisonMessages(StorageClients clients, IOptions<QueueOptions
 
     /// <summary>
     /// <see cref="DepthAsync"/> synchronously: it runs in the metrics gauge's callback, on the exporter's thread, once per collection.
-    /// Synchronous: it runs in the metrics gauge's callback, on the exporter's thread, once per collection.
     /// </summary>
     public long? Depth()
     {

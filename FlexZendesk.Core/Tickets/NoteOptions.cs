@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
 
 namespace FlexZendesk.Core.Tickets;
@@ -20,8 +21,30 @@ public sealed class NoteOptions
     /// <summary>A voice task's recording becomes a voice comment on the ticket at completion (unless Zendesk:TalkAppId makes it a call record).</summary>
     public bool VoiceComment { get; set; } = true;
 
-    public IReadOnlySet<string> StageSet => Stages.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Select(s => s.ToLowerInvariant()).ToHashSet();
+    private ParsedStages? _parsed;
+
+    /// <summary>
+    /// <see cref="Stages"/> as a set of lower-case names, parsed once per value (every event asks; a configuration reload
+    /// that sets another value is parsed again).
+    /// </summary>
+    public IReadOnlySet<string> StageSet
+    {
+        get
+        {
+            var stages = Stages;
+            if (_parsed is { } parsed && ReferenceEquals(parsed.Source, stages))
+            {
+                return parsed.Set;
+            }
+
+            var set = stages.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => s.ToLowerInvariant()).ToFrozenSet();
+            _parsed = new ParsedStages(stages, set);
+            return set;
+        }
+    }
+
+    private sealed record ParsedStages(string Source, IReadOnlySet<string> Set);
 }
 
 public sealed class NoteOptionsValidator : IValidateOptions<NoteOptions>
