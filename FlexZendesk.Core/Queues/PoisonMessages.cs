@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues.Models;
@@ -32,7 +33,7 @@ public sealed class PoisonMessages(StorageClients clients, IOptions<QueueOptions
     public async Task SendAsync(string messageText, string lastError, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var poisoned = Read(System.Text.Encoding.UTF8.GetBytes(messageText)) is { } envelope
+        var poisoned = Read(Encoding.UTF8.GetBytes(messageText)) is { } envelope
             ? envelope with { LastError = lastError, FailedAt = now }
             : new FlexEventEnvelope
             {

@@ -254,7 +254,6 @@ public sealed class TelemetryTests
         metrics.RemoveRange(exported, metrics.Count - exported);
     }
 
-
     /// <summary>The counter's points in the latest export (exports are cumulative), with their tags.</summary>
     private static List<(Dictionary<string, object?> Tags, long Value)> Points(List<MetricSnapshot> metrics, string name)
     {
