@@ -20,18 +20,18 @@ public static class FlexAgentApi
 
     public static void MapFlexAgents(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/Accounts/{account}/Tokens/validate", async (string account, HttpContext http, SandboxState s) =>
+        app.MapPost("/v1/Accounts/{account}/Tokens/validate", async (string account, HttpContext http, SandboxState s, SandboxOptions o) =>
         {
             var token = (await ZendeskApi.ReadAsync(http))?["token"]?.GetValue<string>();
             lock (s.Gate)
             {
                 if (token is null || !s.FlexTokens.TryGetValue(token, out var minted))
                 {
-                    return Results.Json(new { valid = false, code = 20101, message = "Invalid Access Token" });
+                    return Results.Json(new { valid = false, code = 20101, message = "Invalid Access Token" }, statusCode: o.TokenRefusalStatus);
                 }
 
                 return minted.Expires <= s.Now
-                    ? Results.Json(new { valid = false, code = 20104, message = "Access Token expired or expiration date invalid" })
+                    ? Results.Json(new { valid = false, code = 20104, message = "Access Token expired or expiration date invalid" }, statusCode: o.TokenRefusalStatus)
                     : Results.Json(new JsonObject
                     {
                         ["valid"] = true,

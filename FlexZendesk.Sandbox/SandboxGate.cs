@@ -34,21 +34,71 @@ public sealed class SandboxGate(RequestDelegate next, SandboxState state, Sandbo
             http.Request.Path = path[..^5];
         }
 
-        var status = await Gate(http, api);
-        if (status == 0 && http.Items["late-fault"] is FaultRule late)
+        var record = options.RecordBodies;
+        var answer = record ? new MemoryStream() : null;
+        var original = http.Response.Body;
+        if (record)
         {
-            status = await RunThenFaultAsync(http, late);
-        }
-        else if (status == 0)
-        {
-            await next(http);
-            status = http.Response.StatusCode;
+            http.Request.EnableBuffering();
+            http.Response.Body = answer!;
         }
 
+        int status;
+        try
+        {
+            status = await Gate(http, api);
+            if (status == 0 && http.Items["late-fault"] is FaultRule late)
+            {
+                status = await RunThenFaultAsync(http, late);
+            }
+            else if (status == 0)
+            {
+                await next(http);
+                status = http.Response.StatusCode;
+            }
+        }
+        finally
+        {
+            if (record)
+            {
+                http.Response.Body = original;
+            }
+        }
+
+        string? body = null;
+        if (record)
+        {
+            try
+            {
+                http.Request.Body.Position = 0;
+                body = await new StreamReader(http.Request.Body, Encoding.UTF8).ReadToEndAsync();
+                answer!.Position = 0;
+                if (!http.RequestAborted.IsCancellationRequested)
+                {
+                    await answer.CopyToAsync(original);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+            {
+                // A dropped connection (an injected fault or the client gone): the request is logged all the same.
+            }
+        }
+
+        var logged = new SandboxRequest(api, http.Request.Method, http.Request.Path.Value ?? "", status, state.Now)
+        {
+            RawPath = path,
+            Query = http.Request.QueryString.Value ?? "",
+            ContentType = http.Request.ContentType,
+            UserAgent = http.Request.Headers.UserAgent.ToString(),
+            Body = body,
+            Answer = answer is null ? null : Encoding.UTF8.GetString(answer.ToArray()),
+        };
         lock (state.Gate)
         {
-            state.Requests.Add(new SandboxRequest(api, http.Request.Method, http.Request.Path.Value ?? "", status, state.Now));
+            state.Requests.Add(logged);
         }
+
+        options.Observe?.Invoke(logged);
     }
 
     /// <summary>Answers instead of the route when credentials, a fault or a budget say so; 0 lets the request through.</summary>
@@ -59,7 +109,7 @@ public sealed class SandboxGate(RequestDelegate next, SandboxState state, Sandbo
             return await Write(http, 401, """{"error":"Couldn't authenticate you"}""");
         }
 
-        if (api == "twilio" && !BasicMatches(http.Request.Headers.Authorization.ToString(), options.TwilioAccountSid, options.TwilioAuthToken))
+        if (api == "twilio" && !TwilioAuthorized(http.Request.Headers.Authorization.ToString()))
         {
             return await Write(http, 401, """{"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}""");
         }
@@ -190,6 +240,11 @@ public sealed class SandboxGate(RequestDelegate next, SandboxState state, Sandbo
 
         return BasicMatches(header, options.ZendeskEmail + "/token", options.ZendeskApiToken);
     }
+
+    /// <summary>The account's SID and auth token, or an API key's SID and secret, as Twilio accepts either.</summary>
+    private bool TwilioAuthorized(string header) =>
+        BasicMatches(header, options.TwilioAccountSid, options.TwilioAuthToken)
+        || (options.TwilioApiKeySid is { Length: > 0 } key && options.TwilioApiKeySecret is { Length: > 0 } secret && BasicMatches(header, key, secret));
 
     private static bool BasicMatches(string header, string user, string password) =>
         header == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));

@@ -75,8 +75,21 @@ public sealed record TwCall(string Sid, string From, string To, string Direction
 /// <summary>One screen pop the display API delivered to an agent's browser: <see cref="Kind"/> <c>ticket</c> or <c>user</c>.</summary>
 public sealed record ZdPop(long AgentId, string Kind, long Id, DateTimeOffset At);
 
-/// <summary>One request the sandbox answered, for counting calls in tests.</summary>
-public sealed record SandboxRequest(string Api, string Method, string Path, int Status, DateTimeOffset At);
+/// <summary>
+/// One request the sandbox answered, for counting calls in tests and for judging them against the vendors' published
+/// descriptions: <see cref="Path"/> as routed (without the optional <c>.json</c> suffix), <see cref="RawPath"/> as sent,
+/// <see cref="Query"/> with its leading <c>?</c>.
+/// The bodies are kept only with <see cref="SandboxOptions.RecordBodies"/> (the tests turn it on; benchmarks leave it off).
+/// </summary>
+public sealed record SandboxRequest(string Api, string Method, string Path, int Status, DateTimeOffset At)
+{
+    public string RawPath { get; init; } = "";
+    public string Query { get; init; } = "";
+    public string? ContentType { get; init; }
+    public string? UserAgent { get; init; }
+    public string? Body { get; init; }
+    public string? Answer { get; init; }
+}
 
 /// <summary>A fault rule: requests whose method and path match get this answer instead of the real one.</summary>
 public sealed class FaultRule

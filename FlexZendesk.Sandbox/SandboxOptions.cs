@@ -9,6 +9,26 @@ public sealed class SandboxOptions
     public string TwilioAccountSid { get; set; } = "AC00000000000000000000000000000000";
     public string TwilioAuthToken { get; set; } = "sandbox-twilio-token";
 
+    /// <summary>
+    /// A Twilio API key the account accepts besides its auth token, as Twilio does (HTTP Basic with the key's SID and
+    /// secret); none when either is empty.
+    /// </summary>
+    public string? TwilioApiKeySid { get; set; }
+    public string? TwilioApiKeySecret { get; set; }
+
+    /// <summary>
+    /// The HTTP status of a refused Flex token's answer (<c>valid: false</c> with its code): Twilio documents none, its
+    /// validator library reads <c>valid</c> whatever the status. 200 by default; 401 or 403 to prove the app decides on
+    /// <c>valid</c> too.
+    /// </summary>
+    public int TokenRefusalStatus { get; set; } = 200;
+
+    /// <summary>Keeps each request's body and the answer's in the request log (for the tests' contract tier).</summary>
+    public bool RecordBodies { get; set; }
+
+    /// <summary>Called with each request once it is logged (the tests' contract tier judges it there).</summary>
+    public Action<SandboxRequest>? Observe { get; set; }
+
     /// <summary>Required in <c>X-Sandbox-Key</c> for every <c>/_sandbox</c> call.</summary>
     public string ControlKey { get; set; } = "sandbox-control-key";
 

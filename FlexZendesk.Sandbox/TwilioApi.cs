@@ -60,23 +60,34 @@ public static class TwilioApi
                 }, Json);
             }
         });
-        app.MapGet("/v1/Conversations/{conversation}/Messages", (string conversation, int? pageSize, SandboxState s) =>
+        app.MapGet("/v1/Conversations/{conversation}/Messages", (string conversation, int? pageSize, int? page, SandboxState s) =>
         {
+            // Twilio's description: PageSize 1-100 (50 by default). What Twilio answers above it is undocumented: refusing is
+            // the safe stand-in (an app that asks for more must not pass here and fail there).
+            var size = pageSize ?? 50;
+            if (size is < 1 or > 100)
+            {
+                return Results.Json(new { code = 20001, message = "PageSize must be between 1 and 100", more_info = "https://www.twilio.com/docs/errors/20001", status = 400 }, Json, statusCode: 400);
+            }
+
             lock (s.Gate)
             {
                 var messages = s.Conversations.GetValueOrDefault(conversation) ?? [];
+                var index = Math.Max(0, page ?? 0);
+                var url = $"https://conversations.twilio.com/v1/Conversations/{conversation}/Messages?PageSize={size}&Page=";
+                var more = (index + 1) * size < messages.Count;
                 return Results.Json(new
                 {
-                    messages = messages.Take(pageSize ?? 50).Select(m => new { sid = m.Sid, conversation_sid = m.ConversationSid, author = m.Author, body = m.Body, index = m.Index, date_created = m.DateCreated }),
+                    messages = messages.Skip(index * size).Take(size).Select(m => new { sid = m.Sid, conversation_sid = m.ConversationSid, author = m.Author, body = m.Body, index = m.Index, date_created = m.DateCreated }),
                     // Twilio's v1 paging block, whole: the SDK's page reader needs every field.
                     meta = new
                     {
-                        page = 0,
-                        page_size = pageSize ?? 50,
-                        first_page_url = $"https://conversations.twilio.com/v1/Conversations/{conversation}/Messages?PageSize={pageSize ?? 50}&Page=0",
-                        previous_page_url = (string?)null,
-                        url = $"https://conversations.twilio.com/v1/Conversations/{conversation}/Messages?PageSize={pageSize ?? 50}&Page=0",
-                        next_page_url = (string?)null,
+                        page = index,
+                        page_size = size,
+                        first_page_url = url + "0",
+                        previous_page_url = index == 0 ? null : url + (index - 1) + "&PageToken=PT" + (index - 1),
+                        url = url + index,
+                        next_page_url = more ? url + (index + 1) + "&PageToken=PT" + (index + 1) : null,
                         key = "messages",
                     },
                 }, Json);
@@ -95,7 +106,6 @@ public static class TwilioApi
                     duration = r.Duration.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     status = "completed",
                     uri = $"/2010-04-01/Accounts/{account}/Recordings/{r.Sid}.json",
-                    media_url = $"https://api.twilio.com/2010-04-01/Accounts/{account}/Recordings/{r.Sid}",
                     date_created = r.DateCreated.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
                     start_time = r.DateCreated.AddSeconds(-r.Duration).ToString("r", System.Globalization.CultureInfo.InvariantCulture),
                 }), $"/2010-04-01/Accounts/{account}/Calls/{call}/Recordings.json");

@@ -22,12 +22,46 @@ public static class ZendeskApi
         api.MapGet("/tickets/{id:long}", (long id, SandboxState s) => Locked(s, () =>
             s.Tickets.TryGetValue(id, out var ticket) ? Ok(new { ticket }) : NotFound()));
         api.MapPut("/tickets/{id:long}", UpdateTicket);
-        api.MapGet("/tickets/{id:long}/comments", (long id, SandboxState s) => Locked(s, () =>
-            s.Tickets.TryGetValue(id, out var ticket) ? Ok(new { comments = ticket.Comments, count = ticket.Comments.Count }) : NotFound()));
+        api.MapGet("/tickets/{id:long}/comments", Comments);
         app.MapZendeskAgents();
         app.MapZendeskCalls();
         api.MapPut("/tickets/{id:long}/tags", (long id, HttpContext http, SandboxState s) => ChangeTags(id, http, s, replace: false));
         api.MapPost("/tickets/{id:long}/tags", (long id, HttpContext http, SandboxState s) => ChangeTags(id, http, s, replace: true));
+    }
+
+    /// <summary>
+    /// A ticket's comments, oldest first or with <c>sort_order=desc</c> newest first; with <c>page[size]</c> (at most 100)
+    /// in cursor pages (<c>meta.has_more</c>, <c>meta.after_cursor</c>, <c>links.next</c>), as Zendesk's cursor paging has it.
+    /// </summary>
+    private static IResult Comments(long id, HttpContext http, SandboxState state)
+    {
+        var query = http.Request.Query;
+        var descending = query["sort_order"] == "desc";
+        var size = int.TryParse(query["page[size]"], out var asked) ? Math.Clamp(asked, 1, 100) : (int?)null;
+        var offset = query["page[after]"].ToString() is { Length: > 1 } cursor && int.TryParse(cursor[1..], out var at) ? at : 0;
+        return Locked(state, () =>
+        {
+            if (!state.Tickets.TryGetValue(id, out var ticket))
+            {
+                return NotFound();
+            }
+
+            var ordered = descending ? ticket.Comments.AsEnumerable().Reverse().ToList() : ticket.Comments;
+            if (size is not { } pageSize)
+            {
+                return Ok(new { comments = ordered, count = ordered.Count });
+            }
+
+            var page = ordered.Skip(offset).Take(pageSize).ToList();
+            var more = offset + page.Count < ordered.Count;
+            var after = more ? "c" + (offset + page.Count) : null;
+            return Ok(new
+            {
+                comments = page,
+                meta = new { has_more = more, after_cursor = after, before_cursor = offset > 0 ? "c" + offset : null },
+                links = new { next = after is null ? null : $"https://example.zendesk.com/api/v2/tickets/{id}/comments.json?page%5Bsize%5D={pageSize}&page%5Bafter%5D={after}", prev = (string?)null },
+            });
+        });
     }
 
     private static IResult SearchUsers(string? query, SandboxState state)
@@ -201,7 +235,8 @@ public static class ZendeskApi
                 AddTags(ticket, tags);
             }
 
-            AddTags(ticket, input?["additional_tags"]);
+            // additional_tags is Update Many's alone (Zendesk: "Adding tags to tickets without overwriting existing tags"
+            // names Update Many and Add Tags): on a single ticket's update it is ignored, as Zendesk ignores it.
             if (input?["status"]?.GetValue<string>() is { } status)
             {
                 ticket.Status = status;

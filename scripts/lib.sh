@@ -24,6 +24,27 @@ ensure_azurite() {
   fi
 }
 
+# Twilio's published OpenAPI JSON, the contract tier's judge of every Twilio request (FlexZendesk.Tests/Contracts): the
+# npm package and version pinned in tools/twilio-oai/pin, checked against the integrity pinned beside it, fetched with
+# npm pack (none of its code is installed or run) and three of its spec files unpacked into tools/twilio-oai/spec (ignored).
+ensure_twilio_oai() {
+  local dir="$repo_root/tools/twilio-oai" name version integrity tmp tgz actual file
+  read -r name version integrity < "$dir/pin"
+  if [ -f "$dir/spec/.pinned" ] && [ "$(cat "$dir/spec/.pinned")" = "$name@$version $integrity" ]; then return 0; fi
+  echo "Fetching Twilio's OpenAPI JSON ($name@$version, pinned in tools/twilio-oai/pin) ..." >&2
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack "$name@$version" --silent --loglevel=error >/dev/null) || { rm -rf "$tmp"; return 1; }
+  tgz=$(ls "$tmp"/*.tgz)
+  actual=$(node -e 'const c=require("crypto"),f=require("fs");process.stdout.write("sha512-"+c.createHash("sha512").update(f.readFileSync(process.argv[1])).digest("base64"))' "$tgz")
+  if [ "$actual" != "$integrity" ]; then echo "$name@$version: integrity $actual, pinned $integrity" >&2; rm -rf "$tmp"; return 1; fi
+  rm -rf "$dir/spec"; mkdir -p "$dir/spec"
+  for file in twilio_taskrouter_v1.json twilio_api_v2010.json twilio_conversations_v1.json; do
+    tar -xzf "$tgz" -O "package/twilio-oai/spec/json/$file" > "$dir/spec/$file" || { rm -rf "$tmp" "$dir/spec"; return 1; }
+  done
+  echo "$name@$version $integrity" > "$dir/spec/.pinned"
+  rm -rf "$tmp"
+}
+
 # Debian's Chromium for the browser test (playwright-core drives it; no browser download), installed when missing.
 ensure_chromium() {
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && return 0

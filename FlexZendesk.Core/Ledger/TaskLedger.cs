@@ -34,6 +34,18 @@ public sealed class TaskLedger
     /// <summary>Tags still to add to an existing ticket (comma separated); folded into the next note.</summary>
     public string? PendingTags { get => Entity.GetString(nameof(PendingTags)); set => Entity[nameof(PendingTags)] = value; }
 
+    /// <summary>
+    /// The reused ticket's tags (comma separated) and <c>updated_at</c> as the validating read found them: the next note
+    /// sends them with <see cref="PendingTags"/> as one safe update. Rows written before these existed have neither; their
+    /// owed tags go out through Add Tags.
+    /// </summary>
+    public string? TicketTags { get => Entity.GetString(nameof(TicketTags)); set => Entity[nameof(TicketTags)] = value; }
+
+    public string? TicketStamp { get => Entity.GetString(nameof(TicketStamp)); set => Entity[nameof(TicketStamp)] = value; }
+
+    /// <summary>Tags are still owed to the reused ticket.</summary>
+    public bool OwesTags => PendingTags is { Length: > 0 };
+
     public bool WrittenBack { get => Entity.GetBoolean(nameof(WrittenBack)) ?? false; set => Entity[nameof(WrittenBack)] = value; }
 
     /// <summary>A ticket creation in progress: the exact request body, so a retry replays it under the same Idempotency-Key.</summary>

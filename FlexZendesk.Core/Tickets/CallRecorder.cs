@@ -13,7 +13,6 @@ namespace FlexZendesk.Core.Tickets;
 /// </summary>
 public sealed partial class CallRecorder(
     IZendeskApi zendesk,
-    TicketPeople people,
     IOptions<ZendeskOptions> zendeskOptions,
     ILogger<CallRecorder> logger)
 {
@@ -110,13 +109,14 @@ public sealed partial class CallRecorder(
             return null;
         }
 
-        var comments = await ApiCall.RequireAsync(() => zendesk.CommentsAsync(ticket, cancellationToken), "Zendesk list comments", cancellationToken);
-        var candidates = comments.Comments
-            .Select(c => c.Data?.GetValueOrDefault("call_id") is { ValueKind: System.Text.Json.JsonValueKind.Number } id && id.TryGetInt64(out var value) ? value : 0)
-            .Where(id => id > 0)
-            .Distinct();
-        foreach (var id in candidates)
+        var seen = new HashSet<long>();
+        await foreach (var comment in TicketComments.NewestFirstAsync(zendesk, ticket, cancellationToken))
         {
+            if (comment.Data?.GetValueOrDefault("call_id") is not { ValueKind: System.Text.Json.JsonValueKind.Number } callId || !callId.TryGetInt64(out var id) || id <= 0 || !seen.Add(id))
+            {
+                continue;
+            }
+
             var record = await ApiCall.RequireAsync(() => zendesk.GetCallAsync(id, cancellationToken), "Zendesk show call", cancellationToken);
             if (record.Call.ExternalId == externalId)
             {
@@ -157,7 +157,7 @@ public sealed partial class CallRecorder(
             Transcript: facts.Transcript,
             CompletionStatus: step == CallStep.Abandoned ? "abandoned_in_queue" : "completed");
         // The comment section puts the call on the ticket; without a ticket it would make one, which an abandoned call must not.
-        var comment = ledger.TicketId is null ? null : new ZendeskCallComment($"{(outbound ? "Outbound call to" : "Inbound call from")} {(outbound ? to : from)}", people.Author(ledger));
+        var comment = ledger.TicketId is null ? null : new ZendeskCallComment($"{(outbound ? "Outbound call to" : "Inbound call from")} {(outbound ? to : from)}", ZendeskCallComment.Fields);
         return new ZendeskCallBody(call, comment);
     }
 

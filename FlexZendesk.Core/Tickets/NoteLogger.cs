@@ -10,7 +10,7 @@ namespace FlexZendesk.Core.Tickets;
 /// owed to an existing ticket, marked done), or those tags alone. A claim left by a worker that died is resolved by
 /// looking for the note's marker among the ticket's comments before writing again.
 /// </summary>
-public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people, FlexZendeskMetrics metrics, ILogger<NoteLogger> logger)
+public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people, TicketUpdates updates, FlexZendeskMetrics metrics, ILogger<NoteLogger> logger)
 {
     /// <param name="text">The note, built before any Zendesk write (it may need Twilio reads).</param>
     public Task LogAsync(LedgerSession session, TaskContext task, string stage, string text, CancellationToken cancellationToken)
@@ -52,7 +52,8 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
 
                 if (await AlreadyLoggedAsync(ticketId, isOurs, cancellationToken))
                 {
-                    await MarkDoneAsync(session, stage, null, null, cancellationToken);
+                    // Whether the lost update carried the owed tags is unknown: Add Tags sends them again, harmlessly.
+                    await MarkDoneAsync(session, stage, null, null, tagsCarried: false, cancellationToken);
                     return;
                 }
             }
@@ -62,13 +63,13 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
                 continue;
             }
 
-            var tags = ledger.PendingTags is { Length: > 0 } pending ? pending.Split(',').ToList() : null;
             var assignee = people.OwedAssignee(ledger);
-            var update = new ZendeskTicketUpdate(comment is null ? null : comment with { AuthorId = people.Author(ledger) }, tags, assignee, assignee is null ? null : people.Group(task),
-                voice is null ? null : voice with { AnsweredById = ledger.AgentId });
+            var update = TicketUpdates.WithOwedTags(ledger, new ZendeskTicketUpdate(comment is null ? null : comment with { AuthorId = people.Author(ledger) }, null, assignee, assignee is null ? null : people.Group(task),
+                voice is null ? null : voice with { AnsweredById = ledger.AgentId }));
+            bool tagsCarried;
             try
             {
-                assignee = await UpdateAsync(ticketId, update, task, $"the {stage} note", cancellationToken);
+                (assignee, tagsCarried) = await updates.SendAsync(ticketId, update, task, $"the {stage} note", cancellationToken);
             }
             catch (RetryableException ex) when (ex.NotSent)
             {
@@ -91,7 +92,7 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
 
             LogNote(logger, stage, ticketId, task.TaskSid);
             metrics.NoteLogged(TaskStages.Kind(stage));
-            await MarkDoneAsync(session, stage, update.AssigneeId, assignee, cancellationToken);
+            await MarkDoneAsync(session, stage, update.AssigneeId, assignee, tagsCarried, cancellationToken);
             return;
         }
 
@@ -99,7 +100,7 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
     }
 
     /// <summary>Whether the ticket owes an update no note is carrying: tags for a reused ticket, or the assignee.</summary>
-    public bool OwesUpdate(TaskLedger ledger) => ledger.PendingTags is { Length: > 0 } || people.OwedAssigneeAlone(ledger) is not null;
+    public bool OwesUpdate(TaskLedger ledger) => ledger.OwesTags || people.OwedAssigneeAlone(ledger) is not null;
 
     /// <summary>
     /// The tags still owed to a reused ticket (PUT tags: added, never replaced) and the owed assignee (a ticket update),
@@ -111,86 +112,33 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
         var ticketId = ledger.TicketId!.Value;
         if (people.OwedAssigneeAlone(ledger) is { } assignee)
         {
-            var tags = ledger.PendingTags is { Length: > 0 } pending ? pending.Split(',').ToList() : null;
-            var set = await UpdateAsync(ticketId, new ZendeskTicketUpdate(null, tags, assignee, people.Group(task)), task, "the assignee", cancellationToken);
-            await session.RecordAsync(l => Assigned(l, assignee, set), cancellationToken);
-            return;
+            var (set, tagsCarried) = await updates.SendAsync(ticketId, TicketUpdates.WithOwedTags(ledger, new ZendeskTicketUpdate(null, null, assignee, people.Group(task))), task, "the assignee", cancellationToken);
+            await session.RecordAsync(l => TicketUpdates.Assigned(l, assignee, set, tagsCarried), cancellationToken);
+            if (!session.Ledger.OwesTags)
+            {
+                return;
+            }
         }
 
-        var owed = new ZendeskTags([.. ledger.PendingTags!.Split(',')]);
+        var owed = new ZendeskTags([.. session.Ledger.PendingTags!.Split(',')]);
         await ApiCall.RequireAsync(() => zendesk.AddTagsAsync(ticketId, owed, cancellationToken), "Zendesk add tags", cancellationToken);
         await session.RecordAsync(l => l.PendingTags = null, cancellationToken);
     }
 
-    /// <summary>
-    /// One ticket update; when Zendesk refuses the agent or group ids in it (not the update itself), once more without
-    /// them: the note goes in under the API user, unassigned, and a Warning says why.
-    /// </summary>
-    /// <returns>The assignee the ticket now has from this update, or null when it was refused.</returns>
-    private async Task<long?> UpdateAsync(long ticketId, ZendeskTicketUpdate update, TaskContext task, string what, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ApiCall.RequireAsync(() => zendesk.UpdateTicketAsync(ticketId, new ZendeskTicketUpdateBody(update), cancellationToken), "Zendesk update ticket", cancellationToken);
-            return update.AssigneeId;
-        }
-        catch (PermanentException ex) when (TicketPeople.RefusedPeople(ex) && (update.Comment?.AuthorId ?? update.VoiceComment?.AnsweredById ?? update.AssigneeId ?? update.GroupId) is not null)
-        {
-            LogPeopleRefused(logger, what, ticketId, task.TaskSid, ex.Message);
-            var plain = update with
-            {
-                Comment = update.Comment is { } comment ? comment with { AuthorId = null } : null,
-                VoiceComment = update.VoiceComment is { } voice ? voice with { AnsweredById = null } : null,
-                AssigneeId = null,
-                GroupId = null,
-            };
-            if (plain.Comment is not null || plain.VoiceComment is not null || plain.AdditionalTags is { Count: > 0 })
-            {
-                await ApiCall.RequireAsync(() => zendesk.UpdateTicketAsync(ticketId, new ZendeskTicketUpdateBody(plain), cancellationToken), "Zendesk update ticket", cancellationToken);
-            }
-
-            return null;
-        }
-    }
-
-    /// <summary>After an update that owed <paramref name="owed"/> as assignee: it is set, or Zendesk refused it and it is not ours to set.</summary>
-    private static void Assigned(TaskLedger ledger, long? owed, long? set)
-    {
-        if (owed is null)
-        {
-            return;
-        }
-
-        ledger.PendingTags = null;
-        if (set is not null)
-        {
-            ledger.AssigneeId = set;
-        }
-        else
-        {
-            ledger.AssigneeKept = true;
-        }
-    }
-
     private async Task<bool> AlreadyLoggedAsync(long ticketId, Func<ZendeskComment, bool> isOurs, CancellationToken cancellationToken)
     {
-        var comments = await ApiCall.RequireAsync(() => zendesk.CommentsAsync(ticketId, cancellationToken), "Zendesk list comments", cancellationToken);
-        return comments.Comments.Any(isOurs);
+        return await TicketComments.NewestFirstAsync(zendesk, ticketId, cancellationToken).AnyAsync(isOurs, cancellationToken);
     }
 
-    private static Task MarkDoneAsync(LedgerSession session, string stage, long? owedAssignee, long? setAssignee, CancellationToken cancellationToken) =>
+    private static Task MarkDoneAsync(LedgerSession session, string stage, long? owedAssignee, long? setAssignee, bool tagsCarried, CancellationToken cancellationToken) =>
         session.RecordAsync(l =>
         {
             l.MarkNoteDone(stage);
-            l.PendingTags = null;
-            Assigned(l, owedAssignee, setAssignee);
+            TicketUpdates.Assigned(l, owedAssignee, setAssignee, tagsCarried);
         }, cancellationToken);
 
     [LoggerMessage(LogLevel.Information, "Logged the {Stage} note on ticket {TicketId} for task {TaskSid}")]
     private static partial void LogNote(ILogger logger, string stage, long ticketId, string taskSid);
-
-    [LoggerMessage(LogLevel.Warning, "Zendesk refused the agent or group on {What} of ticket {TicketId} (task {TaskSid}); sent under the API user, unassigned: {Reason}")]
-    private static partial void LogPeopleRefused(ILogger logger, string what, long ticketId, string taskSid, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Zendesk refused the {Stage} note on ticket {TicketId} for task {TaskSid}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string stage, long ticketId, string taskSid, string reason);

@@ -91,6 +91,8 @@ public sealed partial class TicketResolver(
                     l.TicketSource = "existing";
                     l.RequesterId = existing.RequesterId;
                     l.PendingTags = string.Join(',', creator.Tags(task).Except(existing.Tags ?? []));
+                    l.TicketTags = string.Join(',', existing.Tags ?? []);
+                    l.TicketStamp = existing.UpdatedAt;
                     l.AssigneeKept = existing.AssigneeId is not null;
                     l.TicketClaim = null;
                 }, cancellationToken);

@@ -74,11 +74,15 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
         return reservations?.Any(r => r.WorkerSid == workerSid && r.ReservationStatus?.ToString() is "accepted" or "wrapping" or "completed") == true;
     }
 
-    /// <summary>The first <paramref name="limit"/> messages of a conversation, in index order.</summary>
+    /// <summary>Twilio's published maximum page size for Conversations messages.</summary>
+    public const int MaxMessagesPage = 100;
+
+    /// <summary>The first <paramref name="limit"/> messages of a conversation, in index order, in pages of at most <see cref="MaxMessagesPage"/>.</summary>
     public async Task<IReadOnlyList<MessageResource>> MessagesAsync(string conversationSid, int limit, CancellationToken cancellationToken)
     {
         var messages = await CallAsync(
-            client => MessageResource.ReadAsync(pathConversationSid: conversationSid, pageSize: limit, limit: limit, client: client),
+            // Every page is read here, inside the call's failure rule (the SDK's set reads the next page as it is enumerated).
+            async client => (await MessageResource.ReadAsync(pathConversationSid: conversationSid, pageSize: Math.Min(limit, MaxMessagesPage), limit: limit, client: client)).ToList(),
             "Twilio conversation messages",
             cancellationToken);
         return messages is null ? [] : [.. messages.OrderBy(m => m.Index)];

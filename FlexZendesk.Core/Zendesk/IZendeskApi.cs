@@ -28,8 +28,14 @@ public interface IZendeskApi
     [Get("/api/v2/tickets.json")]
     Task<IApiResponse<ZendeskTickets>> TicketsByExternalIdAsync([AliasAs("external_id")] string externalId, CancellationToken cancellationToken);
 
+    /// <summary>One page of a ticket's comments (cursor paging: at most 100 a page, <paramref name="after"/> from the last page's <c>meta.after_cursor</c>).</summary>
     [Get("/api/v2/tickets/{id}/comments.json")]
-    Task<IApiResponse<ZendeskComments>> CommentsAsync(long id, CancellationToken cancellationToken);
+    Task<IApiResponse<ZendeskComments>> CommentsAsync(
+        long id,
+        [AliasAs("sort_order")] string sortOrder,
+        [AliasAs("page[size]")] int pageSize,
+        [AliasAs("page[after]")] string? after,
+        CancellationToken cancellationToken);
 
     /// <summary>Talk Partner Edition screen pop: opens the ticket in the agent's Zendesk browser tab. No body.</summary>
     [Post("/api/v2/channels/voice/agents/{agentId}/tickets/{ticketId}/display.json")]

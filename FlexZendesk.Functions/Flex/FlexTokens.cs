@@ -72,27 +72,42 @@ public sealed partial class FlexTokens(IHttpClientFactory http, IOptions<TwilioO
 
         using (response)
         {
-            if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity)
+            // Twilio's own validator library decides on the answer's valid field, whatever the status: Twilio documents
+            // no status for a forged or expired token. Only an answer without that field is judged by its status.
+            var answer = await ReadAnswerAsync(response, cancellationToken);
+            if (answer?.Valid is { } valid)
             {
-                // Twilio found nothing to validate in it: a token that is not one.
-                LogRefused(logger, (int)response.StatusCode, null);
+                if (valid && answer.WorkerSid is { Length: > 0 } worker)
+                {
+                    return new FlexAgent(worker, answer.RealmUserId, answer.Identity, answer.Expiration ?? clock.GetUtcNow().Add(Refused));
+                }
+
+                LogRefused(logger, (int)response.StatusCode, answer.Code);
                 return null;
             }
 
-            if (!response.IsSuccessStatusCode)
+            if (response.IsSuccessStatusCode || response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity)
             {
-                // 401/403 is our account's credentials, 429/5xx Twilio's state: not the agent's fault either way.
-                throw new RetryableException($"Twilio token validation: HTTP {(int)response.StatusCode}");
-            }
-
-            var answer = await response.Content.ReadFromJsonAsync(FlexTokenJson.Default.TokenAnswer, cancellationToken);
-            if (answer is not { Valid: true, WorkerSid.Length: > 0 } valid)
-            {
+                // Twilio found nothing to validate in it: a token that is not one.
                 LogRefused(logger, (int)response.StatusCode, answer?.Code);
                 return null;
             }
 
-            return new FlexAgent(valid.WorkerSid!, valid.RealmUserId, valid.Identity, valid.Expiration ?? clock.GetUtcNow().Add(Refused));
+            // 401/403 with Twilio's error body is our account's credentials, 429/5xx Twilio's state: not the agent's fault.
+            throw new RetryableException($"Twilio token validation: HTTP {(int)response.StatusCode}{(answer?.Code is { } code ? $" (Twilio error {code})" : "")}");
+        }
+    }
+
+    /// <summary>The answer's JSON, or null when it is none (an HTML error page, an empty body).</summary>
+    private static async Task<TokenAnswer?> ReadAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(FlexTokenJson.Default.TokenAnswer, cancellationToken);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 
@@ -102,8 +117,11 @@ public sealed partial class FlexTokens(IHttpClientFactory http, IOptions<TwilioO
 
 internal sealed record TokenQuestion(string Token);
 
-/// <summary>Twilio's answer: <c>valid</c>, <c>code</c>, <c>expiration</c>, <c>realm_user_id</c>, <c>identity</c>, <c>worker_sid</c>.</summary>
-internal sealed record TokenAnswer(bool Valid, int? Code, DateTimeOffset? Expiration, string? RealmUserId, string? Identity, string? WorkerSid);
+/// <summary>
+/// Twilio's answer: <c>valid</c>, <c>code</c>, <c>expiration</c>, <c>realm_user_id</c>, <c>identity</c>, <c>worker_sid</c>;
+/// also Twilio's error body (<c>code</c>, <c>message</c>, no <c>valid</c>).
+/// </summary>
+internal sealed record TokenAnswer(bool? Valid, int? Code, DateTimeOffset? Expiration, string? RealmUserId, string? Identity, string? WorkerSid);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(TokenQuestion))]

@@ -12,6 +12,9 @@ namespace FlexZendesk.Functions.Hosting;
 
 public static class ProcessingRegistration
 {
+    /// <summary>The app's User-Agent on its Zendesk and Twilio calls (the Twilio SDK adds its own beside it).</summary>
+    public static readonly string UserAgent = "FlexZendesk/" + (typeof(ProcessingRegistration).Assembly.GetName().Version?.ToString(3) ?? "1.0.0");
+
     /// <summary>The queue side: Zendesk and Twilio clients, the ledger and the processor.</summary>
     public static IServiceCollection AddFlexZendeskProcessing(this IServiceCollection services)
     {
@@ -24,13 +27,19 @@ public static class ProcessingRegistration
                 var zendesk = sp.GetRequiredService<IOptions<ZendeskOptions>>().Value;
                 http.BaseAddress = new Uri(zendesk.BaseUrl.TrimEnd('/'));
                 http.Timeout = TimeSpan.FromSeconds(zendesk.TimeoutSeconds);
+                http.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
             })
             .AddHttpMessageHandler<ZendeskBudgetHandler>()
             .AddHttpMessageHandler(sp => new ApiCallMetricsHandler(sp.GetRequiredService<FlexZendeskMetrics>(), ApiCallMetricsHandler.Zendesk))
-            .AddHttpMessageHandler<ZendeskAuthHandler>();
+            .AddHttpMessageHandler<ZendeskAuthHandler>()
+            .AddHttpMessageHandler(() => new JsonContentHandler());
 
         services.AddTransient<TwilioHostHandler>();
-        services.AddHttpClient(TwilioRest.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10))
+        services.AddHttpClient(TwilioRest.HttpClientName, http =>
+            {
+                http.Timeout = TimeSpan.FromSeconds(10);
+                http.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
+            })
             .AddHttpMessageHandler<TwilioHostHandler>()
             .AddHttpMessageHandler(sp => new ApiCallMetricsHandler(sp.GetRequiredService<FlexZendeskMetrics>(), ApiCallMetricsHandler.Twilio));
         services.AddSingleton<TwilioRest>();
@@ -45,6 +54,7 @@ public static class ProcessingRegistration
         services.AddSingleton<ScreenPop>();
         services.AddSingleton<NoteBuilder>();
         services.AddSingleton<TicketResolver>();
+        services.AddSingleton<TicketUpdates>();
         services.AddSingleton<NoteLogger>();
         services.AddSingleton<CallRecorder>();
         services.AddSingleton<CallLog>();

@@ -204,7 +204,7 @@ public sealed class ProcessorTests
         var taskSid = NewTaskSid();
         var attributes = JsonSerializer.Serialize(new { from = Caller, zd_ticket_id = "777", zdCustomTags = "vip, Billing" });
         NewCallerWorld(harness.Remote, taskSid, attributes);
-        harness.Remote.On(HttpMethod.Get, "/api/v2/tickets/777.json", HttpStatusCode.OK, """{"ticket":{"id":777,"status":"open","requester_id":42,"tags":["twilio_flex","vip"]}}""")
+        harness.Remote.On(HttpMethod.Get, "/api/v2/tickets/777.json", HttpStatusCode.OK, """{"ticket":{"id":777,"status":"open","requester_id":42,"tags":["twilio_flex","vip"],"updated_at":"2026-12-08T00:00:00Z"}}""")
             .On(HttpMethod.Put, "/api/v2/tickets/777.json", HttpStatusCode.OK, """{"ticket":{"id":777,"status":"open"}}""");
 
         var outcome = await harness.Processor.ProcessAsync(ProcessingHarness.Event("reservation.accepted", taskSid, attributes), CancellationToken.None);
@@ -215,7 +215,11 @@ public sealed class ProcessorTests
         {
             Assert.That(outcome.TicketId, Is.EqualTo(777));
             Assert.That(harness.Remote.To("/api/v2/"), Is.EqualTo(new[] { "GET /api/v2/tickets/777.json", "PUT /api/v2/tickets/777.json" }));
-            Assert.That(body.RootElement.GetProperty("ticket").GetProperty("additional_tags").EnumerateArray().Select(t => t.GetString()), Is.EqualTo(new[] { "billing" }));
+            // Update Ticket replaces tags: the tags read plus the missing one, as a safe update against the read's stamp.
+            Assert.That(body.RootElement.GetProperty("ticket").GetProperty("tags").EnumerateArray().Select(t => t.GetString()), Is.EqualTo(new[] { "twilio_flex", "vip", "billing" }));
+            Assert.That(body.RootElement.GetProperty("ticket").GetProperty("safe_update").GetBoolean(), Is.True);
+            Assert.That(body.RootElement.GetProperty("ticket").GetProperty("updated_stamp").GetString(), Is.EqualTo("2026-12-08T00:00:00Z"));
+            Assert.That(body.RootElement.GetProperty("ticket").TryGetProperty("additional_tags", out _), Is.False);
             Assert.That(body.RootElement.GetProperty("ticket").GetProperty("comment").GetProperty("public").GetBoolean(), Is.False);
         });
     }

@@ -42,6 +42,8 @@ internal sealed class SandboxServer : IAsyncDisposable
             o.TwilioAccountSid = FunctionsApp.AccountSid;
             o.TwilioAuthToken = FunctionsApp.AuthToken; // one auth token signs webhooks and authenticates REST calls
             o.ControlKey = ControlKey;
+            o.RecordBodies = true;
+            o.Observe = Contracts.VendorTraffic.Observe; // the contract tier judges every request the app sends
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
@@ -60,6 +62,7 @@ internal sealed class SandboxServer : IAsyncDisposable
         Options.RequestsPerMinute = 700;
         Options.TicketUpdatesPerMinute = 100;
         Options.QuoteTaskETag = false;
+        Options.TokenRefusalStatus = 200;
     }
 
     public async Task<JsonElement> StateAsync() =>

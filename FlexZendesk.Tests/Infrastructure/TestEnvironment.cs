@@ -32,6 +32,7 @@ public sealed class TestEnvironment
         Directory.CreateDirectory(results);
         // One file per test process (scripts/test may run two at once); scripts/test adds them up.
         await File.WriteAllTextAsync(Path.Combine(results, $"apps-started-{Environment.ProcessId}.txt"), FunctionsApp.Started.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Contracts.VendorTraffic.Write(results);
         if (_sandbox is not null)
         {
             await _sandbox.DisposeAsync();

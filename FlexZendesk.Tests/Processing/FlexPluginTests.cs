@@ -158,6 +158,33 @@ public sealed class FlexPluginTests : ScenarioFixture
         Assert.That(await Scenario.App.PeekEnvelopesAsync(), Is.Empty);
     }
 
+    /// <summary>Twilio documents no status for a refused token; its validator library reads valid whatever the status.</summary>
+    [TestCase(401)]
+    [TestCase(403)]
+    public async Task ATokenRefusedWithAnErrorStatusIs401NotOurCredentials(int status)
+    {
+        var worker = NewWorkerSid();
+        var (taskSid, _, _) = await AcceptedAsync(worker);
+        Remote.Options.TokenRefusalStatus = status;
+
+        using var response = await SelectAsync(new { taskSid, token = "eyJ" + Guid.NewGuid().ToString("N") });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+    }
+
+    [Test]
+    public async Task OurOwnCredentialsRefusedIs503()
+    {
+        var worker = NewWorkerSid();
+        var (taskSid, _, _) = await AcceptedAsync(worker);
+        var token = await MintAsync(worker);
+        await Remote.PostControlAsync("/_sandbox/faults", new { api = "twilio", path_contains = "/Tokens/validate", mode = "status", status = 401, count = 1 });
+
+        using var response = await SelectAsync(new { taskSid, token });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+    }
+
     [Test]
     public async Task TwilioUnreachableIs503WithRetryAfter()
     {

@@ -26,6 +26,34 @@ public sealed class NoteContentTests : ScenarioFixture
         Assert.That(completed, Does.Contain("Transcript:").And.Contain("customer: My order never arrived").And.Contain("alice: Sorry! Refunding now."));
     }
 
+    /// <summary>Twilio publishes PageSize ≤ 100 for Conversations messages (the sandbox refuses more): a long chat is read in pages.</summary>
+    [Test]
+    public async Task ALongChatsTranscriptIsReadInPagesTwilioAllows()
+    {
+        var scenario = Scenario;
+        var taskSid = NewTaskSid();
+        const string conversation = "CH0123456789abcdef0123456789abc150";
+        for (var i = 0; i < 150; i++)
+        {
+            await Remote.PostControlAsync($"/_sandbox/conversations/{conversation}/messages", new { author = "customer", body = $"message {i:D3}" });
+        }
+
+        var attributes = Attributes(new { from = "+14155550304", conversationSid = conversation, channelType = "chat" });
+        await SeedTaskAsync(taskSid, attributes);
+
+        await scenario.SendAsync("task.completed", taskSid, attributes, channel: "chat");
+        await scenario.DrainAsync();
+
+        var completed = Comments(await TicketForAsync(taskSid)).Single(c => c.Contains($"{taskSid} completed]", StringComparison.Ordinal));
+        var reads = (await Remote.StateAsync()).GetProperty("requests").EnumerateArray()
+            .Where(r => r.GetProperty("path").GetString()!.EndsWith($"{conversation}/Messages", StringComparison.Ordinal)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(completed, Does.Contain("customer: message 000").And.Contain("customer: message 099").And.Contain("customer: message 149"));
+            Assert.That(reads.Select(r => r.GetProperty("status").GetInt32()), Is.EqualTo(new[] { 200, 200 }), "two pages of at most 100, each answered");
+        });
+    }
+
     [Test]
     public async Task NotesCarryTheRecordingLink()
     {

@@ -90,6 +90,31 @@ public sealed class TicketLifecycleTests : ScenarioFixture
         });
     }
 
+    /// <summary>
+    /// The owed tags ride on the note as a safe update (the tags read with the ticket, plus ours): when Zendesk refuses it
+    /// with 409 (the ticket changed since that read), the note goes in without them and Add Tags adds them.
+    /// </summary>
+    [Test]
+    public async Task AReusedTicketChangedSinceItsReadStillGetsItsTags()
+    {
+        await Remote.PostControlAsync("/_sandbox/users", new { name = "Caller", phone = "+14155550123" });
+        var existing = (await Remote.PostControlAsync("/_sandbox/tickets", new { subject = "Earlier issue", status = "open", tags = new[] { "existing" } })).GetProperty("ticket").GetProperty("id").GetInt64();
+        await Remote.PostControlAsync("/_sandbox/faults", new { api = "zendesk", method = "PUT", path_contains = $"/api/v2/tickets/{existing}", mode = "status", status = 409, count = 1 });
+
+        var taskSid = await LifecycleAsync(new { from = "+14155550123", zd_ticket_id = existing.ToString(System.Globalization.CultureInfo.InvariantCulture), zdCustomTags = new[] { "vip" } });
+
+        var ticket = (await TicketsAsync()).Single();
+        var calls = await ZendeskRequestsAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(Tags(ticket), Is.EquivalentTo(new[] { "existing", "twilio_flex", "vip" }));
+            Assert.That(calls.Select(c => (c.GetProperty("method").GetString(), c.GetProperty("status").GetInt32())),
+                Is.EqualTo(new[] { ("GET", 200), ("PUT", 409), ("PUT", 200), ("PUT", 200), ("PUT", 200) }), "show, the refused safe update, the note again, Add Tags, the completed note");
+            Assert.That(NotesFor(ticket, taskSid, "accepted"), Is.EqualTo(1));
+            Assert.That(NotesFor(ticket, taskSid, "completed"), Is.EqualTo(1));
+        });
+    }
+
     [TestCase("")]
     [TestCase("abc")]
     [TestCase("999999999")]
