@@ -123,15 +123,9 @@ public static class ControlApi
             }
         });
         control.MapPost("/calls/{sid}/recordings", (string sid, SeedRecording seed, SandboxState s) =>
-        {
-            lock (s.Gate)
-            {
-                var list = s.Recordings.TryGetValue(sid, out var existing) ? existing : s.Recordings[sid] = [];
-                var recording = new TwRecording(seed.Sid ?? SandboxState.NewSid("RE"), sid, seed.Duration, s.Now, seed.Transcription);
-                list.Add(recording);
-                return Results.Json(new { sid = recording.Sid }, Json);
-            }
-        });
+            SeedRecordingOf(s, sid, new TwRecording(seed.Sid ?? SandboxState.NewSid("RE"), sid, seed.Duration, s.Now, seed.Transcription)));
+        control.MapPost("/conferences/{sid}/recordings", (string sid, SeedRecording seed, SandboxState s) =>
+            SeedRecordingOf(s, sid, new TwRecording(seed.Sid ?? SandboxState.NewSid("RE"), null, seed.Duration, s.Now, seed.Transcription, ConferenceSid: sid)));
         control.MapPost("/calls/{sid}", (string sid, SeedCall seed, SandboxState s) =>
         {
             lock (s.Gate)
@@ -189,6 +183,16 @@ public static class ControlApi
                 talk_partner_edition = s.TalkPartnerEdition,
                 calls = s.Calls.Values.Select(c => c.DeepClone()).ToList(),
             }, Json);
+        }
+    }
+
+    /// <summary>A recording of a call or a conference (the key it is listed under).</summary>
+    private static IResult SeedRecordingOf(SandboxState s, string owner, TwRecording recording)
+    {
+        lock (s.Gate)
+        {
+            (s.Recordings.TryGetValue(owner, out var existing) ? existing : s.Recordings[owner] = []).Add(recording);
+            return Results.Json(new { sid = recording.Sid }, Json);
         }
     }
 }

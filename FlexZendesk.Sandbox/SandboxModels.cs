@@ -60,8 +60,10 @@ public sealed class TwTask
 
 public sealed record TwMessage(string Sid, string ConversationSid, string Author, string Body, int Index, DateTimeOffset DateCreated);
 
+/// <param name="CallSid">The call recorded (for a conference's recording, the participant's call, or null).</param>
 /// <param name="Transcription">The text of a completed transcription of the recording, if Twilio made one.</param>
-public sealed record TwRecording(string Sid, string CallSid, int Duration, DateTimeOffset DateCreated, string? Transcription = null);
+/// <param name="ConferenceSid">The conference recorded, for a conference's recording.</param>
+public sealed record TwRecording(string Sid, string? CallSid, int Duration, DateTimeOffset DateCreated, string? Transcription = null, string? ConferenceSid = null);
 
 /// <summary>A Flex token the sandbox minted: whose it is and until when it is valid.</summary>
 public sealed record FlexTokenGrant(string WorkerSid, string RealmUserId, string Identity, List<string> Roles, DateTimeOffset Expires);

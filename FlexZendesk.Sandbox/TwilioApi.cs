@@ -93,25 +93,46 @@ public static class TwilioApi
                 }, Json);
             }
         });
+        // A call's recordings, a conference's (Flex records a call as a conference), and one recording by SID (the
+        // recordings a task's attributes name); the seeds say whose each is.
         app.MapGet("/2010-04-01/Accounts/{account}/Calls/{call}/Recordings", (string account, string call, SandboxState s) =>
         {
             lock (s.Gate)
             {
-                var recordings = s.Recordings.GetValueOrDefault(call) ?? [];
-                return Page("recordings", recordings.Select(r => new
-                {
-                    sid = r.Sid,
-                    account_sid = account,
-                    call_sid = r.CallSid,
-                    duration = r.Duration.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    status = "completed",
-                    uri = $"/2010-04-01/Accounts/{account}/Recordings/{r.Sid}.json",
-                    date_created = r.DateCreated.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
-                    start_time = r.DateCreated.AddSeconds(-r.Duration).ToString("r", System.Globalization.CultureInfo.InvariantCulture),
-                }), $"/2010-04-01/Accounts/{account}/Calls/{call}/Recordings.json");
+                return Page("recordings", (s.Recordings.GetValueOrDefault(call) ?? []).Select(r => RecordingJson(account, r)), $"/2010-04-01/Accounts/{account}/Calls/{call}/Recordings.json");
+            }
+        });
+        app.MapGet("/2010-04-01/Accounts/{account}/Conferences/{conference}/Recordings", (string account, string conference, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                return Page("recordings", (s.Recordings.GetValueOrDefault(conference) ?? []).Select(r => RecordingJson(account, r)), $"/2010-04-01/Accounts/{account}/Conferences/{conference}/Recordings.json");
+            }
+        });
+        app.MapGet("/2010-04-01/Accounts/{account}/Recordings/{recording}", (string account, string recording, HttpContext http, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                return s.Recordings.Values.SelectMany(l => l).FirstOrDefault(r => r.Sid == recording) is { } found
+                    ? Results.Json(RecordingJson(account, found), Json)
+                    : NotFound(http);
             }
         });
     }
+
+    /// <summary>A recording as the 2010 API answers it (the fields its published schema declares that the sandbox knows).</summary>
+    private static Dictionary<string, object?> RecordingJson(string account, TwRecording r) => new()
+    {
+        ["sid"] = r.Sid,
+        ["account_sid"] = account,
+        ["call_sid"] = r.CallSid,
+        ["conference_sid"] = r.ConferenceSid,
+        ["duration"] = r.Duration.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["status"] = "completed",
+        ["uri"] = $"/2010-04-01/Accounts/{account}/Recordings/{r.Sid}.json",
+        ["date_created"] = r.DateCreated.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
+        ["start_time"] = r.DateCreated.AddSeconds(-r.Duration).ToString("r", System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>A 2010-04-01 API list answer: the items under <paramref name="key"/> and the paging fields, at the top level (one page).</summary>
     private static IResult Page<T>(string key, IEnumerable<T> items, string uri)

@@ -22,7 +22,10 @@ public enum CallStep
 /// <summary>The call as Twilio has it at the task's end: its lines and times, its recordings, a transcription.</summary>
 public sealed record CallFacts(TwilioCall? Call, IReadOnlyList<CallRecording> Recordings, string? Transcript)
 {
-    /// <summary>The recording the voice comment plays: the longest (a transfer's legs may each have one; the note lists all).</summary>
+    /// <summary>
+    /// The recording the voice comment plays: the longest of every source (<see cref="CallRecordings"/>: a transfer's legs
+    /// may each have one, a dual-channel plugin records beside the call; the note lists all).
+    /// </summary>
     public CallRecording? Recording => Recordings.MaxBy(r => r.Duration);
 
     /// <summary>The call's lines: Twilio's where Twilio knows the call, else the task's attributes.</summary>
@@ -45,6 +48,7 @@ public sealed record CallFacts(TwilioCall? Call, IReadOnlyList<CallRecording> Re
 /// </summary>
 public sealed class CallLog(
     TwilioRest twilio,
+    CallRecordings recordings,
     NoteLogger notes,
     CallRecorder recorder,
     IOptions<NoteOptions> noteOptions,
@@ -85,9 +89,9 @@ public sealed class CallLog(
             return new CallFacts(call, [], null);
         }
 
-        var recordings = await twilio.RecordingsAsync(sid, cancellationToken);
-        var longest = recordings.MaxBy(r => r.Duration);
-        return new CallFacts(call, recordings, longest is null ? null : await twilio.TranscriptionAsync(longest.Sid, cancellationToken));
+        var all = await recordings.ReadAsync(task, cancellationToken);
+        var longest = all.MaxBy(r => r.Duration);
+        return new CallFacts(call, all, longest is null ? null : await twilio.TranscriptionAsync(longest.Sid, cancellationToken));
     }
 
     public async Task RunAsync(LedgerSession session, TaskContext task, CallStep step, CallFacts facts, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace FlexZendesk.Core.Tickets;
 
 /// <summary>The text of an internal note: task metadata, recording link, chat transcript at completion, attributes.</summary>
-public sealed class NoteBuilder(TwilioRest twilio, IOptions<NoteOptions> notes)
+public sealed class NoteBuilder(TwilioRest twilio, CallRecordings callRecordings, IOptions<NoteOptions> notes)
 {
     private const int MaxAttributesChars = 4000;
     private const int MaxTranscriptMessages = 200;
@@ -55,20 +55,22 @@ public sealed class NoteBuilder(TwilioRest twilio, IOptions<NoteOptions> notes)
         return Template.Clean(text.ToString(), singleLine: false);
     }
 
+    /// <summary>
+    /// The note's recording lines: the task's <c>conversations.segment_link</c> as Flex set it, and at the late stages (a
+    /// call's recordings exist once it ended) every recording of the call, the task and the conference, each once.
+    /// </summary>
     private async Task<IReadOnlyList<string>> RecordingLinksAsync(TaskContext task, string stage, IReadOnlyList<CallRecording>? recordings, CancellationToken cancellationToken)
     {
-        if (task.Attribute("conversations.segment_link") is { } segment)
+        var segment = task.Attribute("conversations.segment_link");
+        var links = segment is null ? new List<string>() : [segment];
+        if (stage is not (TaskStages.Completed or TaskStages.Wrapup) || !CallRecordings.MayHave(task))
         {
-            return [segment];
+            return links;
         }
 
-        // A call's recordings exist once it ended: look them up only at the late stages.
-        if (task.CallSid is not { } call || stage is not (TaskStages.Completed or TaskStages.Wrapup))
-        {
-            return [];
-        }
-
-        return recordings is not null ? [.. recordings.Select(r => r.Link)] : await twilio.RecordingLinksAsync(call, cancellationToken);
+        var all = recordings ?? await callRecordings.ReadAsync(task, cancellationToken);
+        links.AddRange(all.Where(r => segment?.Contains(r.Sid, StringComparison.Ordinal) != true).Select(r => r.Link));
+        return links;
     }
 
     private async Task AppendTranscriptAsync(StringBuilder text, string conversation, CancellationToken cancellationToken)

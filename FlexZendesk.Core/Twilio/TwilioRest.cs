@@ -11,6 +11,8 @@ using ReadReservationOptions = Twilio.Rest.Taskrouter.V1.Workspace.Task.ReadRese
 using ReservationResource = Twilio.Rest.Taskrouter.V1.Workspace.Task.ReservationResource;
 using TranscriptionResource = Twilio.Rest.Api.V2010.Account.Recording.TranscriptionResource;
 using CallResource = Twilio.Rest.Api.V2010.Account.CallResource;
+using AccountRecordingResource = Twilio.Rest.Api.V2010.Account.RecordingResource;
+using ConferenceRecordingResource = Twilio.Rest.Api.V2010.Account.Conference.RecordingResource;
 using EventResource = Twilio.Rest.Taskrouter.V1.Workspace.EventResource;
 using ReadEventOptions = Twilio.Rest.Taskrouter.V1.Workspace.ReadEventOptions;
 
@@ -88,26 +90,38 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
         return messages is null ? [] : [.. messages.OrderBy(m => m.Index)];
     }
 
-    /// <summary>Links to the call's recordings (the API resource, as notes show them); none when the call is unknown.</summary>
-    public async Task<IReadOnlyList<string>> RecordingLinksAsync(string callSid, CancellationToken cancellationToken) =>
-        [.. (await RecordingsAsync(callSid, cancellationToken)).Select(r => r.Link)];
-
     /// <summary>The call's recordings, oldest first; none when the call is unknown.</summary>
     public async Task<IReadOnlyList<CallRecording>> RecordingsAsync(string callSid, CancellationToken cancellationToken)
     {
-        var account = options.Value.AccountSid;
         var recordings = await CallAsync(
-            client => RecordingResource.ReadAsync(pathCallSid: callSid, pathAccountSid: account, client: client),
+            client => RecordingResource.ReadAsync(pathCallSid: callSid, pathAccountSid: options.Value.AccountSid, client: client),
             "Twilio recordings",
             cancellationToken);
-        return recordings is null ? [] : [.. recordings
-            .OrderBy(r => r.StartTime ?? r.DateCreated)
-            .Select(r => new CallRecording(
-                r.Sid,
-                $"https://api.twilio.com/2010-04-01/Accounts/{account}/Recordings/{r.Sid}",
-                r.StartTime ?? r.DateCreated,
-                Seconds(r.Duration) ?? 0))];
+        return recordings is null ? [] : [.. recordings.Select(r => Recording(r.Sid, r.StartTime, r.DateCreated, r.Duration)).OrderBy(r => r.StartTime)];
     }
+
+    /// <summary>A conference's recordings (a Flex call recorded as a conference), oldest first; none when it is unknown.</summary>
+    public async Task<IReadOnlyList<CallRecording>> ConferenceRecordingsAsync(string conferenceSid, CancellationToken cancellationToken)
+    {
+        var recordings = await CallAsync(
+            client => ConferenceRecordingResource.ReadAsync(pathConferenceSid: conferenceSid, pathAccountSid: options.Value.AccountSid, client: client),
+            "Twilio conference recordings",
+            cancellationToken);
+        return recordings is null ? [] : [.. recordings.Select(r => Recording(r.Sid, r.StartTime, r.DateCreated, r.Duration)).OrderBy(r => r.StartTime)];
+    }
+
+    /// <summary>One recording by its SID (one a task's attributes name), or null when it is unknown.</summary>
+    public async Task<CallRecording?> RecordingAsync(string recordingSid, CancellationToken cancellationToken)
+    {
+        var r = await CallAsync(
+            client => AccountRecordingResource.FetchAsync(pathSid: recordingSid, pathAccountSid: options.Value.AccountSid, client: client),
+            "Twilio recording",
+            cancellationToken);
+        return r is null ? null : Recording(r.Sid, r.StartTime, r.DateCreated, r.Duration);
+    }
+
+    private CallRecording Recording(string sid, DateTime? start, DateTime? created, string? duration) =>
+        new(sid, $"https://api.twilio.com/2010-04-01/Accounts/{options.Value.AccountSid}/Recordings/{sid}", start ?? created, Seconds(duration) ?? 0);
 
     /// <summary>The call as Twilio's Calls resource has it, or null when it is unknown.</summary>
     public async Task<TwilioCall?> CallAsync(string callSid, CancellationToken cancellationToken)

@@ -52,6 +52,7 @@ public static class ProcessingRegistration
         services.AddSingleton<TicketPeople>();
         services.AddSingleton<ScreenPopPause>();
         services.AddSingleton<ScreenPop>();
+        services.AddSingleton<CallRecordings>();
         services.AddSingleton<NoteBuilder>();
         services.AddSingleton<TicketResolver>();
         services.AddSingleton<TicketUpdates>();

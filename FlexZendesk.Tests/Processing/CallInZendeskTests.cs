@@ -34,6 +34,38 @@ internal static class VoiceCalls
 
     public static string CallAttributes(string caller, string callSid) => Attributes(new { from = caller, to = Line, call_sid = callSid, zd_ticket_id = "", channelType = "voice" });
 
+    /// <summary>
+    /// A call recorded only where Flex's other recorders put it, never on the call itself: <c>attributes</c>, a dual-channel
+    /// recording of another leg that the task names (<c>conversations.segment_link</c> and <c>media[]</c>); <c>conference</c>,
+    /// the conference's recording (90 s) beside a short one of the call (20 s). Returns the task's attributes and the
+    /// recording the voice comment must play (the longest).
+    /// </summary>
+    public static async Task<(string Json, string Recording, string[] Linked)> RecordedElsewhereAsync(string kind, string caller, string callSid)
+    {
+        var link = (string sid) => $"https://api.twilio.com/2010-04-01/Accounts/{FunctionsApp.AccountSid}/Recordings/{sid}";
+        if (kind == "attributes")
+        {
+            var leg = await Remote.PostControlAsync($"/_sandbox/calls/{NewCallSid()}/recordings", new { duration = 88 });
+            var sid = leg.GetProperty("sid").GetString()!;
+            var json = Attributes(new
+            {
+                from = caller, to = Line, call_sid = callSid, zd_ticket_id = "", channelType = "voice",
+                conversations = new { segment_link = link(sid), media = new[] { new { url = link(sid), type = "VoiceRecording", channels = new[] { "customer", "others" } } } },
+            });
+            return (json, sid, [link(sid)]);
+        }
+
+        var conference = "CF" + Guid.NewGuid().ToString("N");
+        var own = (await Remote.PostControlAsync($"/_sandbox/calls/{callSid}/recordings", new { duration = 20 })).GetProperty("sid").GetString()!;
+        var whole = (await Remote.PostControlAsync($"/_sandbox/conferences/{conference}/recordings", new { duration = 90 })).GetProperty("sid").GetString()!;
+        var attributes = Attributes(new
+        {
+            from = caller, to = Line, call_sid = callSid, zd_ticket_id = "", channelType = "voice",
+            conference = new { sid = conference, participants = new { customer = callSid } },
+        });
+        return (attributes, whole, [link(own), link(whole)]);
+    }
+
     /// <summary>A call from arrival to completion, accepted by the agent with <paramref name="email"/>.</summary>
     public static async Task<string> AnsweredCallAsync(FlexScenario scenario, string json, string email, string? completedEventSid = null)
     {
@@ -95,6 +127,35 @@ public sealed class VoiceCommentTests : ScenarioFixture
             Assert.That(Comments(ticket).Single(c => c.Contains($"[FlexZendesk {taskSid} completed]", StringComparison.Ordinal)), Does.Contain($"Recording: https://api.twilio.com/2010-04-01/Accounts/{FunctionsApp.AccountSid}/Recordings/{recording}"));
             Assert.That(calls, Has.Count.EqualTo(7), "today's 4, the worker's first lookup, the pop, the voice comment (its own update)");
             Assert.That(report.GetProperty("notes").GetProperty("voice_comment").GetString(), Is.EqualTo("done"));
+        });
+    }
+
+    /// <summary>Every way Flex records a call: the voice comment plays the longest recording of any source, the note links each.</summary>
+    [TestCase("attributes")]
+    [TestCase("conference")]
+    public async Task ACallRecordedOutsideItsOwnRecordingsStillBecomesAVoiceComment(string kind)
+    {
+        var (alice, email) = await VoiceCalls.SeedAgentAsync();
+        var call = VoiceCalls.NewCallSid();
+        var (caller, _) = await VoiceCalls.SeedCallAsync(call, recorded: false);
+        var (json, recording, linked) = await VoiceCalls.RecordedElsewhereAsync(kind, caller, call);
+
+        var taskSid = await VoiceCalls.AnsweredCallAsync(Scenario, json, email);
+
+        var ticket = await TicketForAsync(taskSid);
+        var voice = VoiceCalls.CommentsOfType(ticket, "VoiceComment");
+        var note = Comments(ticket).Single(c => c.Contains($"[FlexZendesk {taskSid} completed]", StringComparison.Ordinal));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(voice, Has.Count.EqualTo(1));
+            Assert.That(voice[0].GetProperty("data").GetProperty("recording_url").GetString(), Does.EndWith($"/Recordings/{recording}.mp3"));
+            Assert.That(VoiceCalls.Long(voice[0].GetProperty("data"), "answered_by_id"), Is.EqualTo(alice));
+            foreach (var link in linked)
+            {
+                Assert.That(note.Split('\n').Count(l => l == "Recording: " + link), Is.EqualTo(1), $"the note links {link} once");
+            }
+
+            Assert.That(await ZendeskRequestsAsync(), Has.Count.EqualTo(7), "as a call recorded on itself: today's 4, the lookup, the pop, the voice comment");
         });
     }
 
@@ -210,6 +271,26 @@ public sealed class CallRecordTests : ScenarioFixture
             Assert.That(VoiceCalls.CommentsOfType(ticket, "VoiceComment"), Is.Empty, "a call record instead of the Tickets API voice comment");
             Assert.That(first, Has.Count.EqualTo(7), "today's 4, the lookup, the pop, the call record");
             Assert.That((report.GetProperty("callRecord").GetString(), VoiceCalls.Long(report, "callRecordId")), Is.EqualTo(("done", VoiceCalls.Long(record, "id"))));
+        });
+    }
+
+    [TestCase("attributes")]
+    [TestCase("conference")]
+    public async Task ACallRecordedOutsideItsOwnRecordingsGetsACallRecordWithTheRecording(string kind)
+    {
+        var (_, email) = await VoiceCalls.SeedAgentAsync();
+        var call = VoiceCalls.NewCallSid();
+        var (caller, _) = await VoiceCalls.SeedCallAsync(call, recorded: false);
+        var (json, recording, _) = await VoiceCalls.RecordedElsewhereAsync(kind, caller, call);
+
+        var taskSid = await VoiceCalls.AnsweredCallAsync(Scenario, json, email);
+
+        var records = await RecordsAsync(call);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(records, Has.Count.EqualTo(1));
+            Assert.That(records[0].GetProperty("recording_url").GetString(), Does.EndWith($"/Recordings/{recording}.mp3"));
+            Assert.That(VoiceCalls.CommentsOfType(await TicketForAsync(taskSid), "TpeVoiceComment"), Has.Count.EqualTo(1));
         });
     }
 
