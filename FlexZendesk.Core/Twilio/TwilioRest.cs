@@ -91,24 +91,21 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
     }
 
     /// <summary>The call's recordings, oldest first; none when the call is unknown.</summary>
-    public async Task<IReadOnlyList<CallRecording>> RecordingsAsync(string callSid, CancellationToken cancellationToken)
-    {
-        var recordings = await CallAsync(
-            client => RecordingResource.ReadAsync(pathCallSid: callSid, pathAccountSid: options.Value.AccountSid, client: client),
+    public Task<IReadOnlyList<CallRecording>> RecordingsAsync(string callSid, CancellationToken cancellationToken) =>
+        ListAsync(
+            async client => (await RecordingResource.ReadAsync(pathCallSid: callSid, pathAccountSid: options.Value.AccountSid, client: client)).Select(r => Recording(r.Sid, r.StartTime, r.DateCreated, r.Duration)).ToList(),
             "Twilio recordings",
             cancellationToken);
-        return recordings is null ? [] : [.. recordings.Select(r => Recording(r.Sid, r.StartTime, r.DateCreated, r.Duration)).OrderBy(r => r.StartTime)];
-    }
 
     /// <summary>A conference's recordings (a Flex call recorded as a conference), oldest first; none when it is unknown.</summary>
-    public async Task<IReadOnlyList<CallRecording>> ConferenceRecordingsAsync(string conferenceSid, CancellationToken cancellationToken)
-    {
-        var recordings = await CallAsync(
-            client => ConferenceRecordingResource.ReadAsync(pathConferenceSid: conferenceSid, pathAccountSid: options.Value.AccountSid, client: client),
+    public Task<IReadOnlyList<CallRecording>> ConferenceRecordingsAsync(string conferenceSid, CancellationToken cancellationToken) =>
+        ListAsync(
+            async client => (await ConferenceRecordingResource.ReadAsync(pathConferenceSid: conferenceSid, pathAccountSid: options.Value.AccountSid, client: client)).Select(r => Recording(r.Sid, r.StartTime, r.DateCreated, r.Duration)).ToList(),
             "Twilio conference recordings",
             cancellationToken);
-        return recordings is null ? [] : [.. recordings.Select(r => Recording(r.Sid, r.StartTime, r.DateCreated, r.Duration)).OrderBy(r => r.StartTime)];
-    }
+
+    private async Task<IReadOnlyList<CallRecording>> ListAsync(Func<TwilioRestClient, Task<List<CallRecording>>> read, string operation, CancellationToken cancellationToken) =>
+        await CallAsync(read, operation, cancellationToken) is { } recordings ? [.. recordings.OrderBy(r => r.StartTime)] : [];
 
     /// <summary>One recording by its SID (one a task's attributes name), or null when it is unknown.</summary>
     public async Task<CallRecording?> RecordingAsync(string recordingSid, CancellationToken cancellationToken)
