@@ -16,7 +16,8 @@ public static class FlexAgentApi
     public sealed record MintToken(string WorkerSid, string RealmUserId, string? Identity = null, int TtlSeconds = 3600, List<string>? Roles = null);
 
     /// <param name="Status"><c>pending</c>, <c>accepted</c>, <c>wrapping</c>, <c>completed</c>, <c>rejected</c>, <c>timeout</c>, <c>canceled</c>, <c>rescinded</c>.</param>
-    public sealed record SeedReservation(string WorkerSid, string Status = "accepted", string? WorkerName = null);
+    /// <param name="WorkerAttributes">The worker's attributes (a JSON object), served by <c>GET …/Workers/{WK}</c>; the worker is created or updated.</param>
+    public sealed record SeedReservation(string WorkerSid, string Status = "accepted", string? WorkerName = null, System.Text.Json.JsonElement? WorkerAttributes = null);
 
     public static void MapFlexAgents(this IEndpointRouteBuilder app)
     {
@@ -61,6 +62,8 @@ public static class FlexAgentApi
                         worker_sid = r.WorkerSid,
                         worker_name = r.WorkerName,
                         reservation_status = r.Status,
+                        date_created = r.DateCreated.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                        date_updated = r.DateCreated.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                         url = $"https://taskrouter.twilio.com/v1/Workspaces/{workspace}/Tasks/{task}/Reservations/{r.Sid}",
                     })
                     .ToList();
@@ -73,6 +76,18 @@ public static class FlexAgentApi
             }
         });
     }
+
+    /// <summary>TaskRouter's worker (<c>GET /v1/Workspaces/{WS}/Workers/{WK}</c>): its name and attributes, as seeded with a reservation.</summary>
+    public static void MapWorkers(this IEndpointRouteBuilder app) =>
+        app.MapGet("/v1/Workspaces/{workspace}/Workers/{worker}", (string workspace, string worker, SandboxState s) =>
+        {
+            lock (s.Gate)
+            {
+                return s.Workers.TryGetValue(worker, out var known)
+                    ? Results.Json(new { sid = worker, workspace_sid = workspace, friendly_name = known.Name, attributes = known.Attributes, url = $"https://taskrouter.twilio.com/v1/Workspaces/{workspace}/Workers/{worker}" })
+                    : Results.Json(new { code = 20404, message = "The requested resource was not found", status = 404 }, statusCode: 404);
+            }
+        });
 
     /// <summary>The control API: mint a Flex token for a worker; give a task a worker's reservation.</summary>
     public static void MapFlexAgentControl(this RouteGroupBuilder control)
@@ -92,7 +107,11 @@ public static class FlexAgentApi
             {
                 var list = s.Reservations.TryGetValue(sid, out var existing) ? existing : s.Reservations[sid] = [];
                 list.RemoveAll(r => r.WorkerSid == seed.WorkerSid);
-                list.Add(new TwReservation(SandboxState.NewSid("WR"), seed.WorkerSid, seed.WorkerName ?? seed.WorkerSid, seed.Status));
+                list.Add(new TwReservation(SandboxState.NewSid("WR"), seed.WorkerSid, seed.WorkerName ?? seed.WorkerSid, seed.Status, s.Now));
+                if (seed.WorkerAttributes is { } attributes)
+                {
+                    s.Workers[seed.WorkerSid] = (seed.WorkerName ?? seed.WorkerSid, attributes.GetRawText());
+                }
                 return Results.NoContent();
             }
         });

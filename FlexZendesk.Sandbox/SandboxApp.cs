@@ -26,6 +26,7 @@ public sealed class SandboxApp
         app.MapZendesk();
         app.MapTwilio();
         app.MapFlexAgents();
+        app.MapWorkers();
         app.MapTaskRouterEvents();
         app.MapControl();
         app.MapMonitor();

@@ -69,7 +69,7 @@ public sealed record TwRecording(string Sid, string? CallSid, int Duration, Date
 public sealed record FlexTokenGrant(string WorkerSid, string RealmUserId, string Identity, List<string> Roles, DateTimeOffset Expires);
 
 /// <summary>A worker's reservation of a task, as TaskRouter lists it.</summary>
-public sealed record TwReservation(string Sid, string WorkerSid, string WorkerName, string Status);
+public sealed record TwReservation(string Sid, string WorkerSid, string WorkerName, string Status, DateTimeOffset DateCreated);
 
 /// <summary>A Twilio call: its lines, direction and times (ended once <see cref="Duration"/> is known).</summary>
 public sealed record TwCall(string Sid, string From, string To, string Direction, DateTimeOffset StartTime, int? Duration);

@@ -45,6 +45,9 @@ public sealed class SandboxState(TimeProvider clock)
     /// <summary>Flex tokens minted by the control API, by token.</summary>
     public Dictionary<string, FlexTokenGrant> FlexTokens { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>TaskRouter workers by SID: their name and attributes (JSON), seeded with a reservation.</summary>
+    public Dictionary<string, (string Name, string Attributes)> Workers { get; } = new(StringComparer.Ordinal);
+
     /// <summary>TaskRouter reservations by task SID.</summary>
     public Dictionary<string, List<TwReservation>> Reservations { get; } = new(StringComparer.Ordinal);
 
@@ -91,6 +94,7 @@ public sealed class SandboxState(TimeProvider clock)
             TwilioCalls.Clear();
             FlexTokens.Clear();
             Reservations.Clear();
+            Workers.Clear();
         }
     }
 

@@ -108,6 +108,28 @@ public sealed class FlexEventProcessor(
     private async Task<string?> RecordAgentAsync(LedgerSession session, TaskWork work, CancellationToken cancellationToken)
     {
         var task = work.Task;
+        var ledger = session.Ledger;
+        if (task.WorkerSid is null && ledger.AgentHistory.Count == 0 && task.Envelope.Source == EventSources.TaskRouter
+            && task.Envelope.EventType.StartsWith("task.", StringComparison.Ordinal)
+            && ((work.Stage is { } stage && !ledger.IsNoteSettled(stage)) || (work.Call is { } call && (ledger.TicketId is null || CallLog.Owed(ledger, call)))))
+        {
+            // A note or the call before any acceptance is known: who took the task is TaskRouter's to say, so the note is
+            // the agent's and the ticket theirs as in order, not the API user's.
+            var learned = await agents.LearnAsync(task, cancellationToken);
+            if (learned.Count > 0)
+            {
+                await session.RecordAsync(
+                    l =>
+                    {
+                        foreach (var (agent, since) in learned)
+                        {
+                            l.RecordAgent(agent, since);
+                        }
+                    },
+                    cancellationToken);
+            }
+        }
+
         if (task.WorkerSid is not { } worker || !task.Envelope.EventType.StartsWith("reservation.", StringComparison.Ordinal))
         {
             return work.Stage;

@@ -1,8 +1,10 @@
 using System.Globalization;
 using FlexZendesk.Core.Ledger;
 using FlexZendesk.Core.Text;
+using FlexZendesk.Core.Twilio;
 using FlexZendesk.Core.Zendesk;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FlexZendesk.Core.Tickets;
 
@@ -13,7 +15,7 @@ namespace FlexZendesk.Core.Tickets;
 /// end-user with the same address is never an agent). Unknown: the work goes on unassigned, and a Warning names the
 /// worker SID (the e-mail only at Debug).
 /// </summary>
-public sealed partial class AgentResolver(IZendeskApi zendesk, AgentCache cache, ILogger<AgentResolver> logger)
+public sealed partial class AgentResolver(IZendeskApi zendesk, AgentCache cache, TwilioRest twilio, IOptions<TwilioOptions> twilioOptions, ILogger<AgentResolver> logger)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<long?>>> _lookups = new(StringComparer.Ordinal);
 
@@ -56,6 +58,39 @@ public sealed partial class AgentResolver(IZendeskApi zendesk, AgentCache cache,
         return new TaskAgent(workerSid, agent, task.Worker);
     }
 
+    /// <summary>
+    /// The agents of a task whose <c>task.*</c> event comes before any acceptance is known (a replay, a reconciled backlog,
+    /// events of one queue batch processed out of order): the workers TaskRouter says took it (their reservations
+    /// accepted, wrapping or completed, in the order they were made), each with its attributes from TaskRouter and its
+    /// Zendesk agent by the same rule as a reservation event's, and when its reservation was made (Unix ms). Twilio reads
+    /// only; the agent lookup is the one the reservation event would have made, not another.
+    /// </summary>
+    public async Task<IReadOnlyList<(TaskAgent Agent, long Since)>> LearnAsync(TaskContext task, CancellationToken cancellationToken)
+    {
+        if ((task.WorkspaceSid ?? twilioOptions.Value.WorkspaceSid) is not { Length: > 0 } workspace)
+        {
+            return [];
+        }
+
+        var learned = new List<(TaskAgent, long)>();
+        foreach (var worker in await twilio.TaskWorkersAsync(workspace, task.TaskSid, cancellationToken))
+        {
+            var attributes = await twilio.WorkerAttributesAsync(workspace, worker.WorkerSid, cancellationToken);
+            if (await ResolveAsync(task.ForWorker(worker.WorkerSid, worker.Name, attributes), cancellationToken) is { } agent)
+            {
+                var since = worker.ReservedAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : task.OccurredAt;
+                learned.Add((agent, since.ToUnixTimeMilliseconds()));
+            }
+        }
+
+        if (learned.Count > 0)
+        {
+            LogLearned(logger, task.TaskSid, task.Envelope.EventType, learned.Count);
+        }
+
+        return learned;
+    }
+
     /// <summary>The Zendesk search for the worker's e-mail, accepted only for an agent or admin, remembered either way.</summary>
     private async Task<long?> LookUpAsync(string workerSid, string email, string emailKey)
     {
@@ -93,4 +128,7 @@ public sealed partial class AgentResolver(IZendeskApi zendesk, AgentCache cache,
 
     [LoggerMessage(LogLevel.Debug, "Flex worker {WorkerSid}: no Zendesk agent or admin has the e-mail {Email}")]
     private static partial void LogUnknownEmail(ILogger logger, string workerSid, string email);
+
+    [LoggerMessage(LogLevel.Information, "Task {TaskSid}: {EventType} came before any acceptance; {Count} agent(s) learned from TaskRouter's reservations")]
+    private static partial void LogLearned(ILogger logger, string taskSid, string eventType, int count);
 }

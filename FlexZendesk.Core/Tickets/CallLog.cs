@@ -47,7 +47,7 @@ public sealed record CallFacts(TwilioCall? Call, IReadOnlyList<CallRecording> Re
 /// the voice comment is a ledger stage (see <see cref="NoteLogger.LogVoiceAsync"/>).
 /// </summary>
 public sealed class CallLog(
-    TwilioRest twilio,
+    TwilioCalls twilio,
     CallRecordings recordings,
     NoteLogger notes,
     CallRecorder recorder,

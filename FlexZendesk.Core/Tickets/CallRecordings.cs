@@ -10,7 +10,7 @@ namespace FlexZendesk.Core.Tickets;
 /// <c>Recordings/{RE}</c> for its start and length); and the conference's (<c>Conferences/{CF}/Recordings</c>, the task's
 /// <c>conference.sid</c>). The one reader of recordings for the note, the voice comment and the call record.
 /// </summary>
-public sealed partial class CallRecordings(TwilioRest twilio)
+public sealed partial class CallRecordings(TwilioCalls twilio)
 {
     /// <summary>The task's recordings, each once, oldest first; none when it names no call, recording or conference.</summary>
     public async Task<IReadOnlyList<CallRecording>> ReadAsync(TaskContext task, CancellationToken cancellationToken)

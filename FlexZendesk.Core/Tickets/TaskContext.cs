@@ -50,6 +50,15 @@ public sealed class TaskContext(FlexEventEnvelope envelope)
     /// <summary>The worker of a <c>reservation.*</c> event; <c>task.*</c> events name none.</summary>
     public string? WorkerSid => Field("WorkerSid");
 
+    /// <summary>
+    /// The task as a reservation event of <paramref name="workerSid"/> would show it: a <c>task.*</c> event names no worker,
+    /// and the worker learned from TaskRouter stands in (its name and attributes as TaskRouter has them).
+    /// </summary>
+    public TaskContext ForWorker(string workerSid, string? name, string? attributes) => new(Envelope with
+    {
+        Fields = new(Envelope.Fields) { ["WorkerSid"] = workerSid, ["WorkerName"] = name ?? "", ["WorkerAttributes"] = attributes ?? "" },
+    });
+
     /// <summary>A top-level worker attribute (<c>email</c>, <c>zendesk_user_id</c>) as text; null when absent or unreadable.</summary>
     public string? WorkerAttribute(string name)
     {

@@ -13,3 +13,6 @@ public sealed record CallRecording(string Sid, string Link, DateTime? StartTime,
 {
     public string Mp3 => Link + ".mp3";
 }
+
+/// <summary>A worker who took a task (its reservation accepted, wrapping or completed), and when the reservation was made.</summary>
+public sealed record TaskWorker(string WorkerSid, string? Name, DateTime? ReservedAt);

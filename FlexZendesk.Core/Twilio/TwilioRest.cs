@@ -4,15 +4,10 @@ using Twilio.Clients;
 using Twilio.Exceptions;
 using Twilio.Http;
 using Twilio.Rest;
-using Twilio.Rest.Api.V2010.Account.Call;
 using Twilio.Rest.Conversations.V1.Conversation;
 using Twilio.Rest.Taskrouter.V1.Workspace;
 using ReadReservationOptions = Twilio.Rest.Taskrouter.V1.Workspace.Task.ReadReservationOptions;
 using ReservationResource = Twilio.Rest.Taskrouter.V1.Workspace.Task.ReservationResource;
-using TranscriptionResource = Twilio.Rest.Api.V2010.Account.Recording.TranscriptionResource;
-using CallResource = Twilio.Rest.Api.V2010.Account.CallResource;
-using AccountRecordingResource = Twilio.Rest.Api.V2010.Account.RecordingResource;
-using ConferenceRecordingResource = Twilio.Rest.Api.V2010.Account.Conference.RecordingResource;
 using EventResource = Twilio.Rest.Taskrouter.V1.Workspace.EventResource;
 using ReadEventOptions = Twilio.Rest.Taskrouter.V1.Workspace.ReadEventOptions;
 
@@ -73,8 +68,26 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
     {
         var read = new ReadReservationOptions(workspaceSid, taskSid) { WorkerSid = workerSid, PageSize = 20, Limit = 20 };
         var reservations = await CallAsync(client => ReservationResource.ReadAsync(read, client), "Twilio task reservations", cancellationToken);
-        return reservations?.Any(r => r.WorkerSid == workerSid && r.ReservationStatus?.ToString() is "accepted" or "wrapping" or "completed") == true;
+        return reservations?.Any(r => r.WorkerSid == workerSid && Took(r)) == true;
     }
+
+    /// <summary>
+    /// The workers who took the task, in the order their reservations were made: how a <c>task.*</c> event processed
+    /// before any <c>reservation.accepted</c> learns who the agent is. None when the task is unknown.
+    /// </summary>
+    public async Task<IReadOnlyList<TaskWorker>> TaskWorkersAsync(string workspaceSid, string taskSid, CancellationToken cancellationToken)
+    {
+        var read = new ReadReservationOptions(workspaceSid, taskSid) { PageSize = 50, Limit = 50 };
+        var reservations = await CallAsync(async client => (await ReservationResource.ReadAsync(read, client)).ToList(), "Twilio task reservations", cancellationToken);
+        return reservations is null ? [] : [.. reservations.Where(Took).OrderBy(r => r.DateCreated).Select(r => new TaskWorker(r.WorkerSid, r.WorkerName, r.DateCreated))];
+    }
+
+    /// <summary>A worker's attributes (JSON) as TaskRouter has them, or null when the worker is unknown.</summary>
+    public async Task<string?> WorkerAttributesAsync(string workspaceSid, string workerSid, CancellationToken cancellationToken) =>
+        (await CallAsync(client => WorkerResource.FetchAsync(pathWorkspaceSid: workspaceSid, pathSid: workerSid, client: client), "Twilio worker", cancellationToken))?.Attributes;
+
+    /// <summary>A reservation whose worker took the task: accepted, wrapping or completed (an agent works a task in wrap-up too).</summary>
+    private static bool Took(ReservationResource reservation) => reservation.ReservationStatus?.ToString() is "accepted" or "wrapping" or "completed";
 
     /// <summary>Twilio's published maximum page size for Conversations messages.</summary>
     public const int MaxMessagesPage = 100;
@@ -88,58 +101,6 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
             "Twilio conversation messages",
             cancellationToken);
         return messages is null ? [] : [.. messages.OrderBy(m => m.Index)];
-    }
-
-    /// <summary>The call's recordings, oldest first; none when the call is unknown.</summary>
-    public Task<IReadOnlyList<CallRecording>> RecordingsAsync(string callSid, CancellationToken cancellationToken) =>
-        ListAsync(
-            async client => (await RecordingResource.ReadAsync(pathCallSid: callSid, pathAccountSid: options.Value.AccountSid, client: client)).Select(r => Recording(r.Sid, r.StartTime, r.DateCreated, r.Duration)).ToList(),
-            "Twilio recordings",
-            cancellationToken);
-
-    /// <summary>A conference's recordings (a Flex call recorded as a conference), oldest first; none when it is unknown.</summary>
-    public Task<IReadOnlyList<CallRecording>> ConferenceRecordingsAsync(string conferenceSid, CancellationToken cancellationToken) =>
-        ListAsync(
-            async client => (await ConferenceRecordingResource.ReadAsync(pathConferenceSid: conferenceSid, pathAccountSid: options.Value.AccountSid, client: client)).Select(r => Recording(r.Sid, r.StartTime, r.DateCreated, r.Duration)).ToList(),
-            "Twilio conference recordings",
-            cancellationToken);
-
-    private async Task<IReadOnlyList<CallRecording>> ListAsync(Func<TwilioRestClient, Task<List<CallRecording>>> read, string operation, CancellationToken cancellationToken) =>
-        await CallAsync(read, operation, cancellationToken) is { } recordings ? [.. recordings.OrderBy(r => r.StartTime)] : [];
-
-    /// <summary>One recording by its SID (one a task's attributes name), or null when it is unknown.</summary>
-    public async Task<CallRecording?> RecordingAsync(string recordingSid, CancellationToken cancellationToken)
-    {
-        var r = await CallAsync(
-            client => AccountRecordingResource.FetchAsync(pathSid: recordingSid, pathAccountSid: options.Value.AccountSid, client: client),
-            "Twilio recording",
-            cancellationToken);
-        return r is null ? null : Recording(r.Sid, r.StartTime, r.DateCreated, r.Duration);
-    }
-
-    private CallRecording Recording(string sid, DateTime? start, DateTime? created, string? duration) =>
-        new(sid, $"https://api.twilio.com/2010-04-01/Accounts/{options.Value.AccountSid}/Recordings/{sid}", start ?? created, Seconds(duration) ?? 0);
-
-    /// <summary>The call as Twilio's Calls resource has it, or null when it is unknown.</summary>
-    public async Task<TwilioCall?> CallAsync(string callSid, CancellationToken cancellationToken)
-    {
-        var call = await CallAsync(
-            client => CallResource.FetchAsync(pathSid: callSid, pathAccountSid: options.Value.AccountSid, client: client),
-            "Twilio call",
-            cancellationToken);
-        return call is null ? null : new TwilioCall(
-            call.From, call.To, call.Direction, call.StartTime, call.EndTime,
-            Seconds(call.Duration));
-    }
-
-    /// <summary>The text of a recording's completed transcription, when Twilio made one.</summary>
-    public async Task<string?> TranscriptionAsync(string recordingSid, CancellationToken cancellationToken)
-    {
-        var transcriptions = await CallAsync(
-            client => TranscriptionResource.ReadAsync(pathRecordingSid: recordingSid, pathAccountSid: options.Value.AccountSid, client: client),
-            "Twilio transcriptions",
-            cancellationToken);
-        return transcriptions?.FirstOrDefault(t => t.Status == TranscriptionResource.StatusEnum.Completed && !string.IsNullOrWhiteSpace(t.TranscriptionText))?.TranscriptionText;
     }
 
     /// <summary>
@@ -176,7 +137,7 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
     /// Runs one SDK call and sorts its failures by <see cref="HttpFailure"/>'s rule, except 404, which gives null, and
     /// a 412 the caller expects (<paramref name="preconditionFailed"/>).
     /// </summary>
-    private async Task<T?> CallAsync<T>(Func<TwilioRestClient, Task<T>> call, string operation, CancellationToken cancellationToken, bool preconditionFailed = false)
+    internal async Task<T?> CallAsync<T>(Func<TwilioRestClient, Task<T>> call, string operation, CancellationToken cancellationToken, bool preconditionFailed = false)
         where T : class
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -204,7 +165,7 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
     }
 
     /// <summary>A duration as Twilio sends it, whole seconds in a string; null when it sent none.</summary>
-    private static int? Seconds(string? text) =>
+    internal static int? Seconds(string? text) =>
         int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
 
     private sealed class PreconditionFailed : Exception;

@@ -43,6 +43,7 @@ public static class ProcessingRegistration
             .AddHttpMessageHandler<TwilioHostHandler>()
             .AddHttpMessageHandler(sp => new ApiCallMetricsHandler(sp.GetRequiredService<FlexZendeskMetrics>(), ApiCallMetricsHandler.Twilio));
         services.AddSingleton<TwilioRest>();
+        services.AddSingleton<TwilioCalls>();
 
         services.AddSingleton<LedgerStore>();
         services.AddSingleton<RequesterCache>();

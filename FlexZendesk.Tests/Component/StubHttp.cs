@@ -34,7 +34,15 @@ internal sealed class StubHttp : HttpMessageHandler
             return answer;
         }
 
-        return On(HttpMethod.Get, ProcessingHarness.TaskPath(taskSid), Answer).On(HttpMethod.Post, ProcessingHarness.TaskPath(taskSid), Answer);
+        // TaskRouter knows the task; no worker has taken it (a test that wants one answers the reservations itself).
+        var reservations = ProcessingHarness.TaskPath(taskSid) + "/Reservations";
+        var page = $"https://taskrouter.twilio.com{reservations}?PageSize=50&Page=0";
+        return On(HttpMethod.Get, ProcessingHarness.TaskPath(taskSid), Answer).On(HttpMethod.Post, ProcessingHarness.TaskPath(taskSid), Answer)
+            .On(HttpMethod.Get, reservations, HttpStatusCode.OK, System.Text.Json.JsonSerializer.Serialize(new
+            {
+                reservations = Array.Empty<object>(),
+                meta = new { page = 0, page_size = 50, first_page_url = page, previous_page_url = (string?)null, url = page, next_page_url = (string?)null, key = "reservations" },
+            }));
     }
 
     public static HttpResponseMessage Json(HttpStatusCode status, string json) =>

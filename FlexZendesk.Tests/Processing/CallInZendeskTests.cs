@@ -159,6 +159,53 @@ public sealed class VoiceCommentTests : ScenarioFixture
         });
     }
 
+    /// <summary>
+    /// The same Zendesk result in any event order: a completion processed before the acceptance learns the agent from
+    /// TaskRouter's reservations (a Twilio read), so the ticket, the note authors and the voice comment are the agent's, as
+    /// in order, for the same Zendesk calls.
+    /// </summary>
+    [TestCase("in order", new[] { "task.created", "reservation.accepted", "task.completed" })]
+    [TestCase("reversed", new[] { "task.completed", "reservation.accepted", "task.created" })]
+    [TestCase("completed first", new[] { "task.completed", "task.created", "reservation.accepted" })]
+    public async Task EveryEventOrderGivesTheSameAgentOnTheTicket(string order, string[] events)
+    {
+        var (alice, email) = await VoiceCalls.SeedAgentAsync();
+        var call = VoiceCalls.NewCallSid();
+        var (caller, _) = await VoiceCalls.SeedCallAsync(call, recorded: true);
+        var json = VoiceCalls.CallAttributes(caller, call);
+        var taskSid = NewTaskSid();
+        var worker = "WK" + Guid.NewGuid().ToString("N");
+        await SeedTaskAsync(taskSid, json);
+        var workerAttributes = new { email, full_name = "Alice" };
+        // What TaskRouter knows by the time any of these events is processed: the worker took the task.
+        await Remote.PostControlAsync($"/_sandbox/tasks/{taskSid}/reservations", new { worker_sid = worker, status = "completed", worker_name = "Alice", worker_attributes = workerAttributes });
+
+        foreach (var eventType in events)
+        {
+            if (eventType.StartsWith("reservation.", StringComparison.Ordinal))
+            {
+                await Scenario.SendForWorkerAsync(eventType, taskSid, json, worker, "Alice", workerAttributes);
+            }
+            else
+            {
+                await Scenario.SendAsync(eventType, taskSid, json);
+            }
+
+            await Scenario.DrainAsync();
+        }
+
+        var ticket = (await TicketsAsync()).Single();
+        var voice = VoiceCalls.CommentsOfType(ticket, "VoiceComment");
+        var notes = ticket.GetProperty("comments").EnumerateArray().Where(c => c.GetProperty("type").GetString() == "Comment").ToList();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(VoiceCalls.Long(ticket, "assignee_id"), Is.EqualTo(alice), order);
+            Assert.That(notes.Select(c => VoiceCalls.Long(c, "author_id")).ToList(), Has.Count.EqualTo(2).And.All.EqualTo(alice), "the accepted and the completed note are the agent's");
+            Assert.That(voice.Select(v => VoiceCalls.Long(v.GetProperty("data"), "answered_by_id")), Is.EqualTo(new long?[] { alice }));
+            Assert.That(await ZendeskRequestsAsync(), Has.Count.EqualTo(7), "the same calls in every order: today's 4, the worker's lookup, the pop, the voice comment");
+        });
+    }
+
     [Test]
     public async Task ACallWithoutARecordingGetsNoVoiceCommentAndCostsNothingMore()
     {
