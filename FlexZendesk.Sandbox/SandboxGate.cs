@@ -90,6 +90,7 @@ public sealed class SandboxGate(RequestDelegate next, SandboxState state, Sandbo
             Query = http.Request.QueryString.Value ?? "",
             ContentType = http.Request.ContentType,
             UserAgent = http.Request.Headers.UserAgent.ToString(),
+            Credential = http.Items["credential"] as string,
             Body = body,
             Answer = answer is null ? null : Encoding.UTF8.GetString(answer.ToArray()),
         };
@@ -109,7 +110,7 @@ public sealed class SandboxGate(RequestDelegate next, SandboxState state, Sandbo
             return await Write(http, 401, """{"error":"Couldn't authenticate you"}""");
         }
 
-        if (api == "twilio" && !TwilioAuthorized(http.Request.Headers.Authorization.ToString()))
+        if (api == "twilio" && !TwilioAuthorized(http, http.Request.Headers.Authorization.ToString()))
         {
             return await Write(http, 401, """{"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}""");
         }
@@ -241,10 +242,15 @@ public sealed class SandboxGate(RequestDelegate next, SandboxState state, Sandbo
         return BasicMatches(header, options.ZendeskEmail + "/token", options.ZendeskApiToken);
     }
 
-    /// <summary>The account's SID and auth token, or an API key's SID and secret, as Twilio accepts either.</summary>
-    private bool TwilioAuthorized(string header) =>
-        BasicMatches(header, options.TwilioAccountSid, options.TwilioAuthToken)
-        || (options.TwilioApiKeySid is { Length: > 0 } key && options.TwilioApiKeySecret is { Length: > 0 } secret && BasicMatches(header, key, secret));
+    /// <summary>The account's SID and auth token, or an API key's SID and secret, as Twilio accepts either; the log says which.</summary>
+    private bool TwilioAuthorized(HttpContext http, string header)
+    {
+        var credential = BasicMatches(header, options.TwilioAccountSid, options.TwilioAuthToken) ? "auth-token"
+            : options.TwilioApiKeySid is { Length: > 0 } key && options.TwilioApiKeySecret is { Length: > 0 } secret && BasicMatches(header, key, secret) ? "api-key"
+            : null;
+        http.Items["credential"] = credential;
+        return credential is not null;
+    }
 
     private static bool BasicMatches(string header, string user, string password) =>
         header == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));

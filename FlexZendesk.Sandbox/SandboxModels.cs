@@ -89,6 +89,9 @@ public sealed record SandboxRequest(string Api, string Method, string Path, int 
     public string Query { get; init; } = "";
     public string? ContentType { get; init; }
     public string? UserAgent { get; init; }
+
+    /// <summary>For Twilio: which credentials authenticated it, <c>auth-token</c> or <c>api-key</c>.</summary>
+    public string? Credential { get; init; }
     public string? Body { get; init; }
     public string? Answer { get; init; }
 }

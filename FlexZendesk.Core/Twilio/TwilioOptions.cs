@@ -32,6 +32,10 @@ public sealed class TwilioOptions
     /// <summary>Secret of <see cref="ApiKeySid"/>; never logged.</summary>
     public string? ApiKeySecret { get; set; }
 
+    /// <summary>The credentials of every REST call (TaskRouter, the 2010 API, Conversations, token validation): the API key when one is set, else the account's auth token.</summary>
+    public (string User, string Secret) RestCredentials =>
+        !string.IsNullOrEmpty(ApiKeySid) ? (ApiKeySid, ApiKeySecret ?? "") : (AccountSid, AuthToken);
+
     /// <summary>When set, callbacks from any other TaskRouter workspace are acknowledged and ignored.</summary>
     [RegularExpression("^WS[0-9a-fA-F]{32}$", ErrorMessage = "Twilio:WorkspaceSid must look like WS followed by 32 hex digits.")]
     public string? WorkspaceSid { get; set; }

@@ -125,10 +125,10 @@ public sealed class TwilioRest(IHttpClientFactory http, IOptions<TwilioOptions> 
     private TwilioRestClient Client()
     {
         var twilio = options.Value;
-        var apiKey = !string.IsNullOrEmpty(twilio.ApiKeySid);
+        var (user, secret) = twilio.RestCredentials;
         return new TwilioRestClient(
-            apiKey ? twilio.ApiKeySid : twilio.AccountSid,
-            apiKey ? twilio.ApiKeySecret : twilio.AuthToken,
+            user,
+            secret,
             accountSid: twilio.AccountSid,
             httpClient: new SystemNetHttpClient(http.CreateClient(HttpClientName)));
     }

@@ -54,7 +54,7 @@ public sealed partial class FlexTokens(IHttpClientFactory http, IOptions<TwilioO
     private async Task<FlexAgent?> AskTwilioAsync(string token, CancellationToken cancellationToken)
     {
         var twilio = options.Value;
-        var (user, secret) = string.IsNullOrEmpty(twilio.AuthToken) ? (twilio.ApiKeySid, twilio.ApiKeySecret) : (twilio.AccountSid, twilio.AuthToken);
+        var (user, secret) = twilio.RestCredentials;
         using var request = new HttpRequestMessage(HttpMethod.Post, $"https://iam.twilio.com/v1/Accounts/{twilio.AccountSid}/Tokens/validate")
         {
             Content = JsonContent.Create(new TokenQuestion(token), FlexTokenJson.Default.TokenQuestion),

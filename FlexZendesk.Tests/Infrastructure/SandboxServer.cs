@@ -63,6 +63,8 @@ internal sealed class SandboxServer : IAsyncDisposable
         Options.TicketUpdatesPerMinute = 100;
         Options.QuoteTaskETag = false;
         Options.TokenRefusalStatus = 200;
+        Options.TwilioApiKeySid = null;
+        Options.TwilioApiKeySecret = null;
     }
 
     public async Task<JsonElement> StateAsync() =>

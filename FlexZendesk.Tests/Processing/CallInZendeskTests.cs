@@ -206,6 +206,33 @@ public sealed class VoiceCommentTests : ScenarioFixture
         });
     }
 
+    /// <summary>A <c>Twilio:ApiKeySid</c> deployment: every Twilio REST call authenticates with the key, as Twilio accepts it.</summary>
+    [Test]
+    public async Task AnApiKeyDeploymentMakesEveryTwilioCallWithTheKey()
+    {
+        Remote.Options.TwilioApiKeySid = "SK" + Guid.NewGuid().ToString("N");
+        Remote.Options.TwilioApiKeySecret = "test-api-key-secret-not-real";
+        await using var scenario = new FlexScenario(new Dictionary<string, string?>
+        {
+            ["Admin:Key"] = VoiceCalls.AdminKey,
+            ["Twilio:ApiKeySid"] = Remote.Options.TwilioApiKeySid,
+            ["Twilio:ApiKeySecret"] = Remote.Options.TwilioApiKeySecret,
+        });
+        var (_, email) = await VoiceCalls.SeedAgentAsync();
+        var call = VoiceCalls.NewCallSid();
+        var (caller, _) = await VoiceCalls.SeedCallAsync(call, recorded: true);
+
+        var taskSid = await VoiceCalls.AnsweredCallAsync(scenario, VoiceCalls.CallAttributes(caller, call), email);
+
+        var twilio = (await Remote.StateAsync()).GetProperty("requests").EnumerateArray().Where(r => r.GetProperty("api").GetString() == "twilio").ToList();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(twilio, Has.Count.GreaterThanOrEqualTo(4), "the task's read and write-back, the call, its recordings");
+            Assert.That(twilio.Select(r => (r.GetProperty("credential").GetString(), r.GetProperty("status").GetInt32() < 400)), Is.All.EqualTo(("api-key", true)));
+            Assert.That(VoiceCalls.CommentsOfType(await TicketForAsync(taskSid), "VoiceComment"), Has.Count.EqualTo(1));
+        });
+    }
+
     [Test]
     public async Task ACallWithoutARecordingGetsNoVoiceCommentAndCostsNothingMore()
     {
