@@ -14,7 +14,8 @@ public static class ControlApi
     public sealed record AgentPresence(bool Online);
     /// <param name="TalkAppId">Registers one more Zendesk app id that call records may name.</param>
     public sealed record Account(bool? TalkPartnerEdition, long? TalkAppId = null);
-    public sealed record SeedTicket(string Subject, long? RequesterId, string Status = "open", List<string>? Tags = null, long? AssigneeId = null);
+    /// <param name="Comments">Earlier comments the ticket has besides its first (a long-lived ticket a caller reuses).</param>
+    public sealed record SeedTicket(string Subject, long? RequesterId, string Status = "open", List<string>? Tags = null, long? AssigneeId = null, int Comments = 0);
     public sealed record SeedTask(string Sid, string WorkspaceSid, string Attributes, string AssignmentStatus = "assigned");
 
     public sealed record ConcurrentWrite(string Key, string Value);
@@ -87,6 +88,11 @@ public static class ControlApi
                 var ticket = new ZdTicket { Id = s.NextId(), Subject = seed.Subject, Description = seed.Subject, Status = seed.Status, RequesterId = requester, AssigneeId = seed.AssigneeId, CreatedAt = s.Now, UpdatedAt = s.Now };
                 ticket.Tags.AddRange(seed.Tags ?? []);
                 ticket.Comments.Add(new ZdComment { Id = s.NextId(), AuthorId = requester, Body = seed.Subject, Public = true, CreatedAt = s.Now });
+                for (var i = 1; i <= seed.Comments; i++)
+                {
+                    ticket.Comments.Add(new ZdComment { Id = s.NextId(), AuthorId = requester, Body = $"Earlier comment {i}", Public = true, CreatedAt = s.Now });
+                }
+
                 s.Tickets[ticket.Id] = ticket;
                 return Results.Json(new { ticket }, Json, statusCode: 201);
             }

@@ -31,7 +31,8 @@ public static class ZendeskApi
 
     /// <summary>
     /// A ticket's comments, oldest first or with <c>sort_order=desc</c> newest first; with <c>page[size]</c> (at most 100)
-    /// in cursor pages (<c>meta.has_more</c>, <c>meta.after_cursor</c>, <c>links.next</c>), as Zendesk's cursor paging has it.
+    /// in cursor pages (<c>meta.has_more</c>, <c>meta.after_cursor</c>, <c>links.next</c>), else in offset pages of 100, as
+    /// Zendesk pages them.
     /// </summary>
     private static IResult Comments(long id, HttpContext http, SandboxState state)
     {
@@ -49,7 +50,17 @@ public static class ZendeskApi
             var ordered = descending ? ticket.Comments.AsEnumerable().Reverse().ToList() : ticket.Comments;
             if (size is not { } pageSize)
             {
-                return Ok(new { comments = ordered, count = ordered.Count });
+                // Without cursor paging, Zendesk's offset paging: per_page (100 by default and at most), page from 1.
+                var perPage = int.TryParse(query["per_page"], out var per) ? Math.Clamp(per, 1, 100) : 100;
+                var number = int.TryParse(query["page"], out var n) && n > 0 ? n : 1;
+                var url = $"https://example.zendesk.com/api/v2/tickets/{id}/comments.json?per_page={perPage}&page=";
+                return Ok(new
+                {
+                    comments = ordered.Skip((number - 1) * perPage).Take(perPage).ToList(),
+                    next_page = number * perPage < ordered.Count ? url + (number + 1) : null,
+                    previous_page = number > 1 ? url + (number - 1) : null,
+                    count = ordered.Count,
+                });
             }
 
             var page = ordered.Skip(offset).Take(pageSize).ToList();

@@ -46,6 +46,12 @@ public sealed class TaskLedger
     /// <summary>Tags are still owed to the reused ticket.</summary>
     public bool OwesTags => PendingTags is { Length: > 0 };
 
+    /// <summary>
+    /// The note stage whose update carries the owed tags, claimed with that note: concurrent notes of one task would each
+    /// send them as a safe update against the same stamp, and all but the first would be refused (409).
+    /// </summary>
+    public string? TagsCarrier { get => Entity.GetString(nameof(TagsCarrier)); set => Entity[nameof(TagsCarrier)] = value; }
+
     public bool WrittenBack { get => Entity.GetBoolean(nameof(WrittenBack)) ?? false; set => Entity[nameof(WrittenBack)] = value; }
 
     /// <summary>A ticket creation in progress: the exact request body, so a retry replays it under the same Idempotency-Key.</summary>

@@ -48,7 +48,7 @@ public sealed class FlexEventProcessor(
             return new ProcessingOutcome(true, $"{envelope.EventType}: abandoned call record {session.Ledger.CallRecord}", null);
         }
 
-        if (!noteOwed && !asks.WriteBackOwed(ledger, work) && !popOwed && call is null && (ledger.TicketId is null ? stage is not null || work.AgentOnly : !notes.OwesUpdate(ledger)))
+        if (!noteOwed && !asks.WriteBackOwed(ledger, work) && !popOwed && call is null && (ledger.TicketId is null ? stage is not null || work.AgentOnly : !notes.OwesUpdate(session)))
         {
             return ProcessingOutcome.Skipped(stage is null ? $"nothing more to do at {envelope.EventType}" : $"the {stage} note is already logged") with { TicketId = ledger.TicketId };
         }
@@ -85,7 +85,7 @@ public sealed class FlexEventProcessor(
             await calls.RunAsync(session, task, callStep, facts!, cancellationToken);
         }
 
-        if (notes.OwesUpdate(session.Ledger))
+        if (notes.OwesUpdate(session))
         {
             // Tags owed to a reused ticket, or its assignee, normally ride on a note; with none carrying them, send them alone.
             await notes.UpdateOwedAsync(session, task, cancellationToken);

@@ -58,14 +58,23 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
                 }
             }
 
-            if (!await session.TryRecordAsync(l => l.ClaimNote(stage, session.NewClaim()), cancellationToken))
+            var carry = TicketUpdates.CarriesTags(session, stage);
+            if (!await session.TryRecordAsync(
+                    l =>
+                    {
+                        l.ClaimNote(stage, session.NewClaim());
+                        l.TagsCarrier = carry ? stage : l.TagsCarrier;
+                    },
+                    cancellationToken))
             {
                 continue;
             }
 
+            ledger = session.Ledger;
             var assignee = people.OwedAssignee(ledger);
-            var update = TicketUpdates.WithOwedTags(ledger, new ZendeskTicketUpdate(comment is null ? null : comment with { AuthorId = people.Author(ledger) }, null, assignee, assignee is null ? null : people.Group(task),
-                voice is null ? null : voice with { AnsweredById = ledger.AgentId }));
+            var update = new ZendeskTicketUpdate(comment is null ? null : comment with { AuthorId = people.Author(ledger) }, null, assignee, assignee is null ? null : people.Group(task),
+                voice is null ? null : voice with { AnsweredById = ledger.AgentId });
+            update = carry ? TicketUpdates.WithOwedTags(ledger, update) : update;
             bool tagsCarried;
             try
             {
@@ -86,7 +95,11 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
             catch (PermanentException ex)
             {
                 LogRejected(logger, stage, ticketId, task.TaskSid, ex.Message);
-                await session.RecordOnOwnClaimAsync(l => l.NoteClaim(stage), l => l.MarkNoteFailed(stage), cancellationToken);
+                await session.RecordOnOwnClaimAsync(l => l.NoteClaim(stage), l =>
+                {
+                    l.MarkNoteFailed(stage);
+                    l.TagsCarrier = l.TagsCarrier == stage ? null : l.TagsCarrier;
+                }, cancellationToken);
                 throw;
             }
 
@@ -100,7 +113,7 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
     }
 
     /// <summary>Whether the ticket owes an update no note is carrying: tags for a reused ticket, or the assignee.</summary>
-    public bool OwesUpdate(TaskLedger ledger) => ledger.OwesTags || people.OwedAssigneeAlone(ledger) is not null;
+    public bool OwesUpdate(LedgerSession session) => TicketUpdates.OwesTags(session) || people.OwedAssigneeAlone(session.Ledger) is not null;
 
     /// <summary>
     /// The tags still owed to a reused ticket (PUT tags: added, never replaced) and the owed assignee (a ticket update),
@@ -112,9 +125,11 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
         var ticketId = ledger.TicketId!.Value;
         if (people.OwedAssigneeAlone(ledger) is { } assignee)
         {
-            var (set, tagsCarried) = await updates.SendAsync(ticketId, TicketUpdates.WithOwedTags(ledger, new ZendeskTicketUpdate(null, null, assignee, people.Group(task))), task, "the assignee", cancellationToken);
-            await session.RecordAsync(l => TicketUpdates.Assigned(l, assignee, set, tagsCarried), cancellationToken);
-            if (!session.Ledger.OwesTags)
+            var carry = ledger.TagsCarrier is null;
+            var alone = new ZendeskTicketUpdate(null, null, assignee, people.Group(task));
+            var (set, tagsCarried) = await updates.SendAsync(ticketId, carry ? TicketUpdates.WithOwedTags(ledger, alone) : alone, task, "the assignee", cancellationToken);
+            await session.RecordAsync(l => TicketUpdates.Assigned(l, assignee, set, carry && l.OwesTags && l.TicketStamp is not null ? tagsCarried : null), cancellationToken);
+            if (!TicketUpdates.OwesTags(session))
             {
                 return;
             }
@@ -134,8 +149,11 @@ public sealed partial class NoteLogger(IZendeskApi zendesk, TicketPeople people,
         session.RecordAsync(l =>
         {
             l.MarkNoteDone(stage);
-            TicketUpdates.Assigned(l, owedAssignee, setAssignee, tagsCarried);
+            var carrier = l.TagsCarrier == stage;
+            l.TagsCarrier = carrier ? null : l.TagsCarrier;
+            TicketUpdates.Assigned(l, owedAssignee, setAssignee, carrier ? tagsCarried : null);
         }, cancellationToken);
+
 
     [LoggerMessage(LogLevel.Information, "Logged the {Stage} note on ticket {TicketId} for task {TaskSid}")]
     private static partial void LogNote(ILogger logger, string stage, long ticketId, string taskSid);

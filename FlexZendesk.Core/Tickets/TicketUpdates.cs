@@ -16,6 +16,21 @@ public sealed partial class TicketUpdates(IZendeskApi zendesk, ILogger<TicketUpd
     /// union of both as a safe update (Update Ticket replaces tags; a 409 says the ticket changed since the read).
     /// Without them (a row from before they were kept), no tags: Add Tags sends them after.
     /// </summary>
+    /// <summary>
+    /// Whether the update of <paramref name="stage"/>'s note carries the owed tags: they are owed, their stamp is known, and
+    /// no other note of the task is carrying them (a carrier whose claim went stale gives them up).
+    /// </summary>
+    public static bool CarriesTags(LedgerSession session, string stage)
+    {
+        var ledger = session.Ledger;
+        return ledger.OwesTags && ledger.TicketStamp is not null
+            && (ledger.TagsCarrier is not { } carrier || carrier == stage || !session.IsHeldElsewhere(ledger.NoteClaim(carrier)));
+    }
+
+    /// <summary>Whether this event still owes the tags itself: owed, and no other event's note is carrying them now.</summary>
+    public static bool OwesTags(LedgerSession session) =>
+        session.Ledger.OwesTags && !(session.Ledger.TagsCarrier is { } carrier && session.IsHeldElsewhere(session.Ledger.NoteClaim(carrier)));
+
     public static ZendeskTicketUpdate WithOwedTags(TaskLedger ledger, ZendeskTicketUpdate update) =>
         ledger.OwesTags && ledger.TicketStamp is { } stamp
             ? update with { Tags = [.. (ledger.TicketTags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Union(ledger.PendingTags!.Split(','))], SafeUpdate = true, UpdatedStamp = stamp }
@@ -72,13 +87,18 @@ public sealed partial class TicketUpdates(IZendeskApi zendesk, ILogger<TicketUpd
 
     /// <summary>
     /// After an update that owed <paramref name="owed"/> as assignee: it is set, or Zendesk refused it and it is not ours
-    /// to set; the owed tags are paid when the update carried them.
+    /// to set. <paramref name="tags"/>: null when the update was not the tags' carrier; true when it carried them (paid);
+    /// false when it was to carry them and Zendesk refused the safe update (409: the stamp is stale, Add Tags adds them).
     /// </summary>
-    public static void Assigned(TaskLedger ledger, long? owed, long? set, bool tagsCarried)
+    public static void Assigned(TaskLedger ledger, long? owed, long? set, bool? tags)
     {
-        if (tagsCarried)
+        if (tags == true)
         {
             ledger.PendingTags = null;
+        }
+        else if (tags == false)
+        {
+            ledger.TicketStamp = null;
         }
 
         if (owed is null)

@@ -43,6 +43,13 @@ internal sealed class Operation(string name, string method, string path, JsonEle
             }
         }
 
+        if (method is "POST" or "PUT" or "PATCH" && Name.StartsWith("Zendesk", StringComparison.Ordinal)
+            && !(request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            // Zendesk's API docs: every write carries Content-Type: application/json, with a body or without one.
+            errors.Add($"{request}: a Zendesk write without Content-Type: application/json (sent '{request.ContentType}')");
+        }
+
         if (body is { } shape)
         {
             if (string.IsNullOrEmpty(request.Body))
@@ -52,6 +59,7 @@ internal sealed class Operation(string name, string method, string path, JsonEle
             else if (!(request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             {
                 errors.Add($"{request}: body sent as '{request.ContentType}', {Name} takes application/json");
+                return new Verdict(Name, errors);
             }
             else
             {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FlexZendesk.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static FlexZendesk.Tests.Infrastructure.FlexScenario;
 
 namespace FlexZendesk.Tests.Processing;
@@ -112,6 +113,34 @@ public sealed class TicketLifecycleTests : ScenarioFixture
                 Is.EqualTo(new[] { ("GET", 200), ("PUT", 409), ("PUT", 200), ("PUT", 200), ("PUT", 200) }), "show, the refused safe update, the note again, Add Tags, the completed note");
             Assert.That(NotesFor(ticket, taskSid, "accepted"), Is.EqualTo(1));
             Assert.That(NotesFor(ticket, taskSid, "completed"), Is.EqualTo(1));
+        });
+    }
+
+    /// <summary>
+    /// A note claim left by a worker that died is settled by the note's marker among the ticket's comments: on a long-lived
+    /// reused ticket the marker is past Zendesk's first page of 100 (oldest first), so the search reads newest first, page
+    /// after page, and writes no second note.
+    /// </summary>
+    [Test]
+    public async Task ALongReusedTicketsMarkerIsFoundPastTheFirstPageOfComments()
+    {
+        await Remote.PostControlAsync("/_sandbox/users", new { name = "Caller", phone = "+14155550124" });
+        var existing = (await Remote.PostControlAsync("/_sandbox/tickets", new { subject = "A long story", status = "open", comments = 150 })).GetProperty("ticket").GetProperty("id").GetInt64();
+        var taskSid = await LifecycleAsync(new { from = "+14155550124", zd_ticket_id = existing.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        // As if the worker died between Zendesk's answer and its ledger save: the note is there, the ledger holds a stale claim.
+        var session = await Scenario.App.Services.GetRequiredService<FlexZendesk.Core.Ledger.LedgerStore>().OpenAsync(taskSid, CancellationToken.None);
+        await session.RecordAsync(l => l.ClaimNote("completed", new FlexZendesk.Core.Ledger.Claim("dead", DateTimeOffset.UnixEpoch)), CancellationToken.None);
+        var before = (await ZendeskRequestsAsync()).Count;
+
+        await Scenario.SendAsync("task.completed", taskSid, Attributes(new { from = "+14155550124", zd_ticket_id = existing.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        await Scenario.DrainAsync();
+
+        var ticket = (await TicketsAsync()).Single();
+        var requests = (await ZendeskRequestsAsync()).Skip(before).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(NotesFor(ticket, taskSid, "completed"), Is.EqualTo(1), "no second note");
+            Assert.That(requests.Select(r => r.GetProperty("method").GetString()), Is.All.EqualTo("GET"), "the comments read, no update");
         });
     }
 

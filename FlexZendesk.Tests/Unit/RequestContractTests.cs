@@ -62,9 +62,22 @@ public sealed class RequestContractTests
     [TestCase("twilio", "POST", "/v1/Accounts/AC0123456789abcdef0123456789abcdef/Tokens/validate", "", """{"tokens":"x"}""", "token")]
     public void TheJudgeCatchesWhatTheVendorsDoNotDeclare(string api, string method, string path, string query, string body, string named)
     {
+        Assert.That(named, Is.Not.Empty);
         var contentType = body.StartsWith('{') ? "application/json" : body.Length > 0 ? "application/x-www-form-urlencoded" : null;
         var verdict = VendorContracts.Instance.Judge(new VendorRequest(api, method, path, query, contentType, body.Length == 0 ? null : body));
         Assert.That(verdict.Violations, Has.Some.Contains(named), verdict.Operation);
+    }
+
+    [Test]
+    public void ABodylessZendeskPostWithoutContentTypeIsCaught()
+    {
+        var display = new VendorRequest("zendesk", "POST", "/api/v2/channels/voice/agents/1001/tickets/1003/display.json", "", null, null);
+        var withHeader = display with { ContentType = "application/json" };
+        Assert.Multiple(() =>
+        {
+            Assert.That(VendorContracts.Instance.Judge(display).Violations, Has.Some.Contains("Content-Type: application/json"));
+            Assert.That(VendorContracts.Instance.Judge(withHeader).Violations, Is.Empty);
+        });
     }
 
     [Test]
