@@ -90,14 +90,26 @@ public static class ZendeskCallsApi
                 // With a comment section the call goes on its ticket, or on a new one made for it.
                 var ticket = input["ticket_id"]?.GetValue<long>() is { } ticketId ? state.Tickets[ticketId] : NewTicket(call, state);
                 call["ticket_id"] = ticket.Id;
+                // The docs give the section title and call_fields (the call's fields the comment shows); no source documents
+                // an author, so none is read: the comment is the API user's (here user 1), as the recorded traffic's are.
                 var title = comment["title"]?.GetValue<string>() ?? "Call";
+                var shown = new JsonObject();
+                foreach (var field in (comment["call_fields"] as JsonArray ?? []).Select(f => f?.GetValue<string>()).OfType<string>().Distinct())
+                {
+                    shown[field] = input[field]?.DeepClone();
+                }
+
                 ticket.Comments.Add(new ZdComment
                 {
                     Id = state.NextId(),
                     Type = "TpeVoiceComment",
-                    AuthorId = comment["author_id"]?.GetValue<long>() ?? 1,
+                    AuthorId = 1,
                     Body = title,
-                    Data = new JsonObject { ["call_id"] = id, ["external_id"] = input["external_id"]?.DeepClone(), ["recording_url"] = input["recording_url"]?.DeepClone() },
+                    Data = new JsonObject
+                    {
+                        ["call_id"] = id, ["external_id"] = input["external_id"]?.DeepClone(), ["recording_url"] = input["recording_url"]?.DeepClone(),
+                        ["title"] = title, ["via_id"] = 45, ["call_fields"] = shown,
+                    },
                     Public = false,
                     CreatedAt = state.Now,
                 });

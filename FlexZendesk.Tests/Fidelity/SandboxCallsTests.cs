@@ -64,7 +64,7 @@ public sealed class SandboxCallsTests
 
         using var missing = await client.PostAsJsonAsync(new Uri("/api/v2/calls", UriKind.Relative), new { call = new { app_id = 7001, from_line = "+1" } });
         using var unknownApp = await client.PostAsJsonAsync(new Uri("/api/v2/calls", UriKind.Relative), new { call = call with { app_id = 42 } }, SandboxServer.JsonOptions);
-        using var created = await client.PostAsJsonAsync(new Uri("/api/v2/calls", UriKind.Relative), new { call, comment = new { title = "Inbound call", author_id = agent } }, SandboxServer.JsonOptions);
+        using var created = await client.PostAsJsonAsync(new Uri("/api/v2/calls", UriKind.Relative), new { call, comment = new { title = "Inbound call", call_fields = new[] { "from_line", "agent_id" }, author_id = agent } }, SandboxServer.JsonOptions);
         var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("call").GetProperty("id").GetInt64();
         using var patched = await client.PatchAsJsonAsync(new Uri($"/api/v2/calls/{id}", UriKind.Relative), new { call = new { completion_status = "completed", duration = 40 } });
         var read = await client.GetFromJsonAsync<JsonElement>(new Uri($"/api/v2/calls/{id}", UriKind.Relative));
@@ -79,6 +79,8 @@ public sealed class SandboxCallsTests
             Assert.That((record.GetProperty("external_id").GetString(), record.GetProperty("completion_status").GetString(), record.GetProperty("duration").GetInt32()), Is.EqualTo(("CA1", "completed", 40)));
             var voice = comments.Single(c => c.GetProperty("type").GetString() == "TpeVoiceComment");
             Assert.That((voice.GetProperty("data").GetProperty("call_id").GetInt64(), voice.GetProperty("public").GetBoolean()), Is.EqualTo((id, false)));
+            Assert.That(voice.GetProperty("data").GetProperty("call_fields").GetProperty("from_line").GetString(), Is.EqualTo("+14155550100"), "the call fields the docs say the comment shows");
+            Assert.That(voice.GetProperty("author_id").GetInt64(), Is.EqualTo(1), "no source documents the section's author_id: the API user's, the field ignored");
         });
     }
 
