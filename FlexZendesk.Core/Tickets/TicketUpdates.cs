@@ -12,11 +12,6 @@ namespace FlexZendesk.Core.Tickets;
 public sealed partial class TicketUpdates(IZendeskApi zendesk, ILogger<TicketUpdates> logger)
 {
     /// <summary>
-    /// The update with the tags owed to a reused ticket, when the ledger has the ticket's tags and stamp as read: the
-    /// union of both as a safe update (Update Ticket replaces tags; a 409 says the ticket changed since the read).
-    /// Without them (a row from before they were kept), no tags: Add Tags sends them after.
-    /// </summary>
-    /// <summary>
     /// Whether the update of <paramref name="stage"/>'s note carries the owed tags: they are owed, their stamp is known, and
     /// no other note of the task is carrying them (a carrier whose claim went stale gives them up).
     /// </summary>
@@ -31,6 +26,11 @@ public sealed partial class TicketUpdates(IZendeskApi zendesk, ILogger<TicketUpd
     public static bool OwesTags(LedgerSession session) =>
         session.Ledger.OwesTags && !(session.Ledger.TagsCarrier is { } carrier && session.IsHeldElsewhere(session.Ledger.NoteClaim(carrier)));
 
+    /// <summary>
+    /// The update with the tags owed to a reused ticket, when the ledger has the ticket's tags and stamp as read: the
+    /// union of both as a safe update (Update Ticket replaces tags; a 409 says the ticket changed since the read).
+    /// Without them (a row from before they were kept), no tags: Add Tags sends them after.
+    /// </summary>
     public static ZendeskTicketUpdate WithOwedTags(TaskLedger ledger, ZendeskTicketUpdate update) =>
         ledger.OwesTags && ledger.TicketStamp is { } stamp
             ? update with { Tags = [.. (ledger.TicketTags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Union(ledger.PendingTags!.Split(','))], SafeUpdate = true, UpdatedStamp = stamp }
